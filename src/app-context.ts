@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/connection.js';
+import type { Gateway } from './gateways/gateway.js';
+
+/** What the HTTP layer and the worker share; built once at start (or by a test). */
+export interface AppContext {
+  config: Readonly<Config>;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  gateway: Gateway;
+  /** Tells workers in this process that new work exists (workers elsewhere poll). */
+  notifyWork: () => void;
+}

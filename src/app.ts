@@ -1,0 +1,52 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import type { AppContext } from './app-context.js';
+import { authRoutes, requireAdmin } from './auth/auth.routes.js';
+import { blastRoutes, mediaRoutes } from './blasts/blasts.routes.js';
+import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
+import { customerRoutes } from './customers/customers.routes.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { compilerFor } from './http/validation.js';
+
+/** Builds the HTTP application; never listens (server.ts does, tests use inject or listen on :0). */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    // Request ids on every line; trust an incoming one so logs join up across a proxy.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(({ schema, httpPart }) => compilerFor(httpPart).compile(schema));
+  installErrorHandling(app);
+  await app.register(multipart, {
+    limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 4 * 1024 * 1024, parts: 25 },
+  });
+
+  app.get('/healthz', async () => ({ success: true, status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.database.db);
+      return { success: true, status: 'ready' };
+    } catch {
+      return reply.status(503).header('retry-after', '5').send({ success: false, message: 'The database is unreachable.', errors: [] });
+    }
+  });
+  await app.register(mediaRoutes, { ctx });
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { ctx });
+      await api.register(async (secured) => {
+        requireAdmin(secured, ctx);
+        await secured.register(customerRoutes, { ctx });
+        await secured.register(blastRoutes, { ctx });
+      });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

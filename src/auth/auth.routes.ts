@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../app-context.js';
+import { AppError } from '../errors.js';
+import { authenticate, login, type Admin } from './auth.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    admin: Admin;
+  }
+}
+
+const LoginBody = Type.Object(
+  { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post('/auth/login', { schema: { body: LoginBody } }, async (request) => {
+    const now = ctx.clock.now();
+    const result = await login(ctx.database.db, request.body, { tokenTtlMs: ctx.config.tokenTtlMs, now });
+    return { success: true, token: result.token, expires_at: new Date(result.expiresAt).toISOString(), admin: result.admin };
+  });
+};
+
+/** Every route registered after this hook, in the same plugin, needs a live bearer token. */
+export function requireAdmin(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('admin', null as unknown as Admin);
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new AppError('unauthorized', 'An "Authorization: Bearer <token>" header is required.');
+    request.admin = await authenticate(ctx.database.db, match[1]!, ctx.clock.now());
+  });
+}

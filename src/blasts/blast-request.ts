@@ -1,0 +1,56 @@
+import type { FastifyRequest } from 'fastify';
+import { fileTypeFromBuffer } from 'file-type';
+import { AppError, invalid } from '../errors.js';
+import { assertValid } from '../http/validation.js';
+import { BlastRequest, IMAGE_TYPES, MAX_IMAGE_BYTES } from './blasts.schema.js';
+import type { UploadedImage } from './blasts.service.js';
+
+/** Fields that travel as JSON text inside multipart/form-data. */
+const JSON_FIELDS = new Set(['customer_ids', 'filter_params']);
+
+/**
+ * Reads a blast request, JSON or multipart, into one validated shape: the same schema and the
+ * same error messages either way. An image is judged by its bytes, never by name or header.
+ */
+export async function readBlastRequest(request: FastifyRequest): Promise<{ body: BlastRequest; image: UploadedImage | null }> {
+  if (!request.isMultipart()) return { body: assertValid(BlastRequest, request.body ?? {}), image: null };
+
+  const fields: Record<string, unknown> = {};
+  let imageBytes: Buffer | null = null;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'image' || imageBytes !== null) {
+        await part.toBuffer().catch(() => undefined);
+        throw invalid('Only one file, in the field "image", is accepted.', [{ field: part.fieldname, message: 'is not a known file field' }]);
+      }
+      imageBytes = await part.toBuffer();
+      continue;
+    }
+    const value = String(part.value);
+    if (part.fieldname in fields) throw invalid('A field was given twice.', [{ field: part.fieldname, message: 'is given more than once' }]);
+    fields[part.fieldname] = JSON_FIELDS.has(part.fieldname) ? parseJsonField(part.fieldname, value) : value;
+  }
+  const body = assertValid(BlastRequest, fields);
+  return { body, image: imageBytes === null ? null : await checkImage(imageBytes) };
+}
+
+function parseJsonField(field: string, value: string): unknown {
+  if (value.trim() === '') return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw invalid('A multipart field is not valid JSON.', [{ field, message: 'must be JSON text (for example [101,102] or {"status":"active"})' }]);
+  }
+}
+
+async function checkImage(bytes: Buffer): Promise<UploadedImage> {
+  if (bytes.length === 0) throw invalid('The image is empty.', [{ field: 'image', message: 'is an empty file' }]);
+  if (bytes.length > MAX_IMAGE_BYTES) throw new AppError('payload_too_large', 'The image is larger than 5 MB.', [{ field: 'image', message: 'exceeds 5 MB' }]);
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !IMAGE_TYPES.includes(type.mime)) {
+    throw new AppError('unsupported_media_type', 'The image must be a JPEG or PNG file.', [
+      { field: 'image', message: `is ${type ? type.mime : 'not a recognisable image'}; JPEG or PNG expected` },
+    ]);
+  }
+  return { mime: type.mime, content: bytes };
+}

@@ -1,0 +1,109 @@
+import type { Kysely } from 'kysely';
+import type { BlastStatus, DB, LogStatus, TargetType } from '../db/schema.js';
+
+export type BlastRow = NonNullable<Awaited<ReturnType<typeof findBlast>>>;
+export type LogRow = Awaited<ReturnType<typeof listLogs>>['rows'][number];
+
+export async function insertImage(
+  db: Kysely<DB>,
+  image: { token: string; mime: string; sha256: string; content: Buffer; now: number },
+): Promise<number> {
+  const row = await db
+    .insertInto('blast_images')
+    .values({ token: image.token, mime: image.mime, size: image.content.length, sha256: image.sha256, content: image.content, created_at: image.now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+export async function findImageByToken(db: Kysely<DB>, token: string) {
+  return db.selectFrom('blast_images').select(['mime', 'content', 'sha256']).where('token', '=', token).executeTakeFirst();
+}
+
+/** A new blast is `queued` with no recipients yet: the worker resolves them (see recipients.repository). */
+export async function insertBlast(
+  db: Kysely<DB>,
+  blast: { adminId: number; title: string | null; template: string; targetType: TargetType; targetParams: string | null; imageId: number | null; now: number },
+): Promise<number> {
+  const row = await db
+    .insertInto('whatsapp_blasts')
+    .values({
+      admin_id: blast.adminId,
+      title: blast.title,
+      message_template: blast.template,
+      target_type: blast.targetType,
+      target_params: blast.targetParams,
+      image_id: blast.imageId,
+      status: 'queued',
+      created_at: blast.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+const blastColumns = [
+  'whatsapp_blasts.id',
+  'whatsapp_blasts.admin_id',
+  'whatsapp_blasts.title',
+  'whatsapp_blasts.message_template',
+  'whatsapp_blasts.target_type',
+  'whatsapp_blasts.target_params',
+  'whatsapp_blasts.status',
+  'whatsapp_blasts.status_reason',
+  'whatsapp_blasts.target_count',
+  'whatsapp_blasts.pending_count',
+  'whatsapp_blasts.sent_count',
+  'whatsapp_blasts.failed_count',
+  'whatsapp_blasts.skipped_count',
+  'whatsapp_blasts.created_at',
+  'whatsapp_blasts.expanded_at',
+  'whatsapp_blasts.started_at',
+  'whatsapp_blasts.completed_at',
+  'blast_images.token as image_token',
+  'blast_images.mime as image_mime',
+  'blast_images.size as image_size',
+] as const;
+
+export async function findBlast(db: Kysely<DB>, id: number) {
+  return db
+    .selectFrom('whatsapp_blasts')
+    .leftJoin('blast_images', 'blast_images.id', 'whatsapp_blasts.image_id')
+    .select(blastColumns)
+    .where('whatsapp_blasts.id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listBlasts(db: Kysely<DB>, filter: { status?: BlastStatus }, page: { offset: number; limit: number }) {
+  let rows = db.selectFrom('whatsapp_blasts').leftJoin('blast_images', 'blast_images.id', 'whatsapp_blasts.image_id').select(blastColumns);
+  let count = db.selectFrom('whatsapp_blasts').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (filter.status) {
+    rows = rows.where('whatsapp_blasts.status', '=', filter.status);
+    count = count.where('whatsapp_blasts.status', '=', filter.status);
+  }
+  const [list, total] = await Promise.all([
+    rows.orderBy('whatsapp_blasts.id', 'desc').offset(page.offset).limit(page.limit).execute(),
+    count.executeTakeFirstOrThrow(),
+  ]);
+  return { rows: list, total: Number(total.n) };
+}
+
+export async function listLogs(
+  db: Kysely<DB>,
+  blastId: number,
+  filter: { status?: LogStatus },
+  page: { offset: number; limit: number; afterId?: number },
+) {
+  let rows = db
+    .selectFrom('whatsapp_blast_logs')
+    .select(['id', 'customer_id', 'phone_number', 'status', 'error_message', 'attempts', 'provider_message_id', 'sent_at', 'updated_at'])
+    .where('blast_id', '=', blastId);
+  let count = db.selectFrom('whatsapp_blast_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('blast_id', '=', blastId);
+  if (filter.status) {
+    rows = rows.where('status', '=', filter.status);
+    count = count.where('status', '=', filter.status);
+  }
+  rows = page.afterId === undefined ? rows.offset(page.offset) : rows.where('id', '>', page.afterId);
+  const [list, total] = await Promise.all([rows.orderBy('id').limit(page.limit).execute(), count.executeTakeFirstOrThrow()]);
+  return { rows: list, total: Number(total.n) };
+}

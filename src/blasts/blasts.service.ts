@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Engine } from '../db/connection.js';
+import type { BlastStatus, DB, LogStatus } from '../db/schema.js';
+import { knownAttributeKeys, missingCustomerIds } from '../customers/customers.repository.js';
+import { CUSTOMER_FIELDS } from '../customers/customers.schema.js';
+import { AppError, invalid, notFound, type FieldError } from '../errors.js';
+import { newOpaqueToken } from '../auth/secrets.js';
+import * as repo from './blasts.repository.js';
+import type { BlastRequest } from './blasts.schema.js';
+import { placeholdersOf } from './template.js';
+
+export interface BlastContext {
+  db: Kysely<DB>;
+  engine: Engine;
+  now: number;
+  publicBaseUrl: string | undefined;
+  gatewayNeedsImageUrl: boolean;
+}
+
+export interface UploadedImage {
+  mime: string;
+  content: Buffer;
+}
+
+/**
+ * Checks a blast request and stores it as `queued`: one small transaction whatever the
+ * audience, because recipients are resolved later by a worker with one INSERT … SELECT.
+ */
+export async function acceptBlast(ctx: BlastContext, adminId: number, request: BlastRequest, image: UploadedImage | null) {
+  const errors: FieldError[] = [];
+  const message = request.message.trim();
+  if (message === '') errors.push({ field: 'message', message: 'must not be blank' });
+
+  const ids = [...new Set(request.customer_ids ?? [])];
+  const filter = request.filter_params;
+  if (request.target_type === 'selected' && ids.length === 0) {
+    errors.push({ field: 'customer_ids', message: "is required (non-empty) when target_type is 'selected'" });
+  }
+  if (request.target_type !== 'selected' && ids.length > 0) {
+    errors.push({ field: 'customer_ids', message: "is only used when target_type is 'selected'" });
+  }
+  if (request.target_type === 'filter' && (!filter || Object.keys(filter).length === 0)) {
+    errors.push({ field: 'filter_params', message: "is required, with at least one condition, when target_type is 'filter'" });
+  }
+  if (request.target_type !== 'filter' && filter && Object.keys(filter).length > 0) {
+    errors.push({ field: 'filter_params', message: "is only used when target_type is 'filter'" });
+  }
+  if (image && ctx.gatewayNeedsImageUrl && !ctx.publicBaseUrl) {
+    errors.push({ field: 'image', message: 'the gateway fetches images by URL: set PUBLIC_BASE_URL to send images' });
+  }
+  if (message !== '') {
+    const known = await knownAttributeKeys(ctx.db);
+    const unknown = placeholdersOf(message).filter((p) => !(CUSTOMER_FIELDS as readonly string[]).includes(p) && !known.has(p));
+    if (unknown.length > 0) {
+      errors.push({
+        field: 'message',
+        message: `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}: use ${[...CUSTOMER_FIELDS, ...known].map((p) => `{${p}}`).join(', ')}`,
+      });
+    }
+  }
+  if (errors.length > 0) throw invalid('The blast request is invalid.', errors);
+
+  if (request.target_type === 'selected') {
+    const missing = await missingCustomerIds(ctx.db, ctx.engine, ids);
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 20).join(', ') + (missing.length > 20 ? ` and ${missing.length - 20} more` : '');
+      throw invalid('Some customer ids do not exist.', [{ field: 'customer_ids', message: `unknown customer ids: ${shown}` }]);
+    }
+  }
+
+  const targetParams =
+    request.target_type === 'selected' ? JSON.stringify(ids) : request.target_type === 'filter' ? JSON.stringify(filter) : null;
+  return ctx.db.transaction().execute(async (trx) => {
+    const imageId = image
+      ? await repo.insertImage(trx, {
+          token: newOpaqueToken(),
+          mime: image.mime,
+          sha256: createHash('sha256').update(image.content).digest('hex'),
+          content: image.content,
+          now: ctx.now,
+        })
+      : null;
+    return repo.insertBlast(trx, {
+      adminId,
+      title: request.title?.trim() || null,
+      template: message,
+      targetType: request.target_type,
+      targetParams,
+      imageId,
+      now: ctx.now,
+    });
+  });
+}
+
+export async function getBlast(db: Kysely<DB>, id: number) {
+  const row = await repo.findBlast(db, id);
+  if (!row) throw notFound(`Blast ${id}`);
+  return row;
+}
+
+export async function listHistory(db: Kysely<DB>, status: BlastStatus | undefined, page: number, perPage: number) {
+  return repo.listBlasts(db, { status }, { offset: (page - 1) * perPage, limit: perPage });
+}
+
+export async function listBlastLogs(
+  db: Kysely<DB>,
+  id: number,
+  query: { status?: LogStatus; page: number; per_page: number; cursor?: number },
+) {
+  await getBlast(db, id);
+  return repo.listLogs(db, id, { status: query.status }, {
+    offset: (query.page - 1) * query.per_page,
+    limit: query.per_page,
+    afterId: query.cursor,
+  });
+}
+
+export async function getImage(db: Kysely<DB>, token: string) {
+  const image = await repo.findImageByToken(db, token);
+  if (!image) throw new AppError('not_found', 'No such image.');
+  return image;
+}
+
+export function imageUrl(publicBaseUrl: string | undefined, token: string): string {
+  return `${publicBaseUrl ?? ''}/media/${token}`;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+/** A blast as history and detail show it. */
+export function toBlastResponse(row: repo.BlastRow) {
+  return {
+    id: Number(row.id),
+    title: row.title,
+    admin_id: Number(row.admin_id),
+    status: row.status,
+    status_reason: row.status_reason,
+    target_type: row.target_type,
+    target_count: row.target_count,
+    sent_count: row.sent_count,
+    failed_count: row.failed_count,
+    pending_count: row.pending_count,
+    skipped_count: row.skipped_count,
+    recipients_resolved: row.expanded_at !== null,
+    created_at: iso(row.created_at),
+    started_at: iso(row.started_at),
+    completed_at: iso(row.completed_at),
+  };
+}
+
+export function toBlastDetailResponse(row: repo.BlastRow, publicBaseUrl: string | undefined) {
+  const params = row.target_params === null ? null : (JSON.parse(row.target_params) as unknown);
+  return {
+    ...toBlastResponse(row),
+    message_template: row.message_template,
+    customer_ids: row.target_type === 'selected' ? params : undefined,
+    filter_params: row.target_type === 'filter' ? params : undefined,
+    image: row.image_token
+      ? { url: imageUrl(publicBaseUrl, row.image_token), mime: row.image_mime, size: row.image_size }
+      : null,
+  };
+}
+
+export function toLogResponse(row: repo.LogRow) {
+  return {
+    id: Number(row.id),
+    customer_id: Number(row.customer_id),
+    phone_number: row.phone_number,
+    status: row.status,
+    error_message: row.error_message,
+    attempts: row.attempts,
+    provider_message_id: row.provider_message_id,
+    sent_at: iso(row.sent_at),
+    updated_at: iso(row.updated_at),
+  };
+}

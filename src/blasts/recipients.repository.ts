@@ -1,0 +1,81 @@
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { Engine } from '../db/connection.js';
+import type { DB, TargetType } from '../db/schema.js';
+import { customerFilterCondition, customerIdIn } from '../customers/customers.repository.js';
+import type { CustomerFilter } from '../customers/customers.schema.js';
+
+export type UnexpandedBlast = { id: number; target_type: TargetType; target_params: string | null };
+
+/** Locks the oldest blast whose recipients are not resolved yet; other workers skip it. */
+export async function lockNextUnexpandedBlast(db: Kysely<DB>, engine: Engine): Promise<UnexpandedBlast | undefined> {
+  let query = db
+    .selectFrom('whatsapp_blasts')
+    .select(['id', 'target_type', 'target_params'])
+    .where('status', '=', 'queued')
+    .where('expanded_at', 'is', null)
+    .orderBy('id')
+    .limit(1);
+  // SQLite has no row locks: the caller's BEGIN IMMEDIATE already excludes other writers.
+  if (engine === 'postgres') query = query.forUpdate().skipLocked();
+  const row = await query.executeTakeFirst();
+  return row && { ...row, id: Number(row.id) };
+}
+
+/**
+ * Resolves a blast's audience into recipient rows with one INSERT … SELECT, never row by row
+ * through JavaScript. Numbers were checked when the customer was saved (phone_normalized or
+ * phone_error), so here each customer becomes `pending`, or `skipped` with the reason: no usable
+ * number, or the same number as an earlier customer of this blast.
+ */
+export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: UnexpandedBlast, now: number): Promise<void> {
+  const audience = (eb: ExpressionBuilder<DB, 'customers'>): Expression<SqlBool> => {
+    if (blast.target_type === 'selected') return customerIdIn(eb, engine, blast.target_params ?? '[]');
+    if (blast.target_type === 'filter') return customerFilterCondition(eb, engine, JSON.parse(blast.target_params ?? '{}') as CustomerFilter);
+    return eb.lit(true);
+  };
+  const ranked = db
+    .selectFrom('customers')
+    .select([
+      'customers.id',
+      'customers.phone',
+      'customers.phone_normalized',
+      'customers.phone_error',
+      sql<number>`ROW_NUMBER() OVER (PARTITION BY customers.phone_normalized ORDER BY customers.id)`.as('rank'),
+      sql<number>`MIN(customers.id) OVER (PARTITION BY customers.phone_normalized)`.as('first_id'),
+    ])
+    .where(audience);
+  const rows = db.selectFrom(ranked.as('c')).select([
+    sql<number>`CAST(${blast.id} AS BIGINT)`.as('blast_id'),
+    'c.id as customer_id',
+    sql<string>`COALESCE(c.phone_normalized, c.phone)`.as('phone_number'),
+    sql<string>`CASE WHEN c.phone_normalized IS NULL OR c.rank > 1 THEN 'skipped' ELSE 'pending' END`.as('status'),
+    sql<string>`CASE WHEN c.phone_normalized IS NULL THEN COALESCE(c.phone_error, 'no phone number')
+      WHEN c.rank > 1 THEN 'duplicate number: customer ' || CAST(c.first_id AS TEXT) || ' has the same number'
+      ELSE NULL END`.as('error_message'),
+    sql<number>`CAST(${now} AS BIGINT)`.as('updated_at'),
+  ]);
+  await db
+    .insertInto('whatsapp_blast_logs')
+    .columns(['blast_id', 'customer_id', 'phone_number', 'status', 'error_message', 'updated_at'])
+    .expression(rows)
+    .execute();
+}
+
+/** Sets the blast's counters from its rows, once, right after they were inserted. */
+export async function markExpanded(db: Kysely<DB>, blastId: number, now: number): Promise<{ total: number; pending: number }> {
+  const counts = await db
+    .selectFrom('whatsapp_blast_logs')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('blast_id', '=', blastId)
+    .groupBy('status')
+    .execute();
+  const count = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
+  const pending = count('pending');
+  const skipped = count('skipped');
+  await db
+    .updateTable('whatsapp_blasts')
+    .set({ target_count: pending + skipped, pending_count: pending, skipped_count: skipped, expanded_at: now })
+    .where('id', '=', blastId)
+    .execute();
+  return { total: pending + skipped, pending };
+}

@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { envSchema } from 'env-schema';
+import { Type, type Static } from '@sinclair/typebox';
+
+/**
+ * The whole configuration surface. Only this module reads the environment: everything else
+ * receives the frozen object it returns, so tests can build any configuration they need.
+ */
+const EnvSchema = Type.Object({
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ default: './data', minLength: 1 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** A file name in src/gateways/providers; that file checks its own variables. */
+  WA_GATEWAY: Type.String({ default: 'log', pattern: '^[a-z0-9_-]+$' }),
+  SEND_DELAY_MIN_MS: Type.Integer({ default: 3000, minimum: 0 }),
+  SEND_DELAY_MAX_MS: Type.Integer({ default: 5000, minimum: 0 }),
+  DEFAULT_COUNTRY_CODE: Type.String({ default: '62', pattern: '^[1-9][0-9]{0,2}$' }),
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
+  TOKEN_TTL_HOURS: Type.Number({ default: 24, exclusiveMinimum: 0 }),
+  PUBLIC_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** How many sending numbers one worker process serves at the same time. */
+  WORKER_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 256 }),
+  /** Attempts per recipient for transient failures (network, 5xx, rate limits) before it fails. */
+  MAX_SEND_ATTEMPTS: Type.Integer({ default: 5, minimum: 1, maximum: 50 }),
+  GATEWAY_TIMEOUT_MS: Type.Integer({ default: 15000, minimum: 100 }),
+  /** First retry waits about this long; each later one twice as long, up to RETRY_MAX_MS. */
+  RETRY_BASE_MS: Type.Integer({ default: 5000, minimum: 1 }),
+  RETRY_MAX_MS: Type.Integer({ default: 300000, minimum: 1 }),
+  /** How often an idle worker in another process looks for new work. */
+  WORKER_POLL_MS: Type.Integer({ default: 1000, minimum: 10, maximum: 60000 }),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  role: 'all' | 'api' | 'worker';
+  logLevel: string;
+  gateway: string;
+  sendDelayMinMs: number;
+  sendDelayMaxMs: number;
+  defaultCountryCode: string;
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  tokenTtlMs: number;
+  publicBaseUrl: string | undefined;
+  /** The environment as given (empty values dropped), for the gateway's own settings schema. */
+  env: Readonly<Record<string, string>>;
+  workerConcurrency: number;
+  maxSendAttempts: number;
+  gatewayTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  workerPollMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses and checks the environment once; a wrong value throws a ConfigError naming the variable. */
+export function loadConfig(source: Record<string, string | undefined>): Readonly<Config> {
+  let env: Env;
+  const given = withoutEmptyValues(source);
+  try {
+    env = envSchema<Env>({
+      schema: EnvSchema,
+      data: { ...given },
+      dotenv: false,
+    });
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
+  if (env.SEND_DELAY_MIN_MS > env.SEND_DELAY_MAX_MS) {
+    throw new ConfigError('invalid configuration: SEND_DELAY_MIN_MS must not exceed SEND_DELAY_MAX_MS');
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  return Object.freeze({
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    host: env.HOST,
+    port: env.PORT,
+    role: env.ROLE,
+    logLevel: env.LOG_LEVEL,
+    gateway: env.WA_GATEWAY,
+    sendDelayMinMs: env.SEND_DELAY_MIN_MS,
+    sendDelayMaxMs: env.SEND_DELAY_MAX_MS,
+    defaultCountryCode: env.DEFAULT_COUNTRY_CODE,
+    adminEmail: env.ADMIN_EMAIL?.toLowerCase(),
+    adminPassword: env.ADMIN_PASSWORD,
+    tokenTtlMs: env.TOKEN_TTL_HOURS * 3_600_000,
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    env: Object.freeze(given),
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    maxSendAttempts: env.MAX_SEND_ATTEMPTS,
+    gatewayTimeoutMs: env.GATEWAY_TIMEOUT_MS,
+    retryBaseMs: env.RETRY_BASE_MS,
+    retryMaxMs: env.RETRY_MAX_MS,
+    workerPollMs: env.WORKER_POLL_MS,
+  });
+}
+
+/** process.env, after loading `.env` from the working directory if there is one (it never overrides). */
+export function environment(): Record<string, string | undefined> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+/** `FOO=` in a .env file means "not set", not "set to the empty string". */
+function withoutEmptyValues(source: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined && value !== '') result[key] = value;
+  }
+  return result;
+}

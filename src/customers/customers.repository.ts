@@ -1,0 +1,110 @@
+import { sql, type Expression, type ExpressionBuilder, type Insertable, type Kysely, type SqlBool, type Updateable } from 'kysely';
+import type { Engine } from '../db/connection.js';
+import type { CustomersTable, DB } from '../db/schema.js';
+import type { CustomerFilter } from './customers.schema.js';
+
+export type CustomerRow = Awaited<ReturnType<typeof findCustomer>> & {};
+export type NewCustomerRow = Insertable<CustomersTable>;
+export type CustomerChanges = Updateable<CustomersTable>;
+
+/** Rows per INSERT: 8 columns each stays far below PostgreSQL's 65,535-parameter limit. */
+const INSERT_CHUNK = 1000;
+
+export async function insertCustomers(db: Kysely<DB>, rows: NewCustomerRow[]) {
+  const inserted = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    inserted.push(...(await db.insertInto('customers').values(chunk).returningAll().execute()));
+  }
+  return inserted;
+}
+
+export async function rememberAttributeKeys(db: Kysely<DB>, keys: Iterable<string>) {
+  const values = [...new Set(keys)].map((key) => ({ key }));
+  if (values.length === 0) return;
+  await db.insertInto('customer_attribute_keys').values(values).onConflict((oc) => oc.column('key').doNothing()).execute();
+}
+
+export async function knownAttributeKeys(db: Kysely<DB>): Promise<Set<string>> {
+  const rows = await db.selectFrom('customer_attribute_keys').select('key').execute();
+  return new Set(rows.map((r) => r.key));
+}
+
+export async function findCustomer(db: Kysely<DB>, id: number) {
+  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateCustomer(db: Kysely<DB>, id: number, changes: CustomerChanges) {
+  return db.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export async function deleteCustomer(db: Kysely<DB>, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('customers').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function listCustomers(
+  db: Kysely<DB>,
+  engine: Engine,
+  filter: CustomerFilter,
+  page: { offset: number; limit: number },
+) {
+  const where = (eb: ExpressionBuilder<DB, 'customers'>) => customerFilterCondition(eb, engine, filter);
+  const [rows, total] = await Promise.all([
+    db.selectFrom('customers').selectAll().where(where).orderBy('id').offset(page.offset).limit(page.limit).execute(),
+    db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).where(where).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+/** The ids among `ids` that name no customer. */
+export async function missingCustomerIds(db: Kysely<DB>, engine: Engine, ids: number[]): Promise<number[]> {
+  const found = await db
+    .selectFrom('customers')
+    .select('id')
+    .where((eb) => customerIdIn(eb, engine, JSON.stringify(ids)))
+    .execute();
+  const existing = new Set(found.map((r) => Number(r.id)));
+  return ids.filter((id) => !existing.has(id));
+}
+
+// --- Dialect-specific SQL: the only places where the two engines differ. ---
+
+/** `customers.id` is in a JSON array of ids (one parameter, whatever the array's length). */
+export function customerIdIn(eb: ExpressionBuilder<DB, 'customers'>, engine: Engine, idsJson: string): Expression<SqlBool> {
+  return engine === 'postgres'
+    ? sql<SqlBool>`${eb.ref('customers.id')} = ANY (SELECT jsonb_array_elements_text(${idsJson}::jsonb)::bigint)`
+    : sql<SqlBool>`${eb.ref('customers.id')} IN (SELECT value FROM json_each(${idsJson}))`;
+}
+
+/** The SQL form of a CustomerFilter; an empty filter matches every customer. */
+export function customerFilterCondition(
+  eb: ExpressionBuilder<DB, 'customers'>,
+  engine: Engine,
+  filter: CustomerFilter,
+): Expression<SqlBool> {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.status !== undefined) {
+    const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
+    conditions.push(eb('customers.status', 'in', statuses));
+  }
+  if (filter.search !== undefined) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = engine === 'postgres' ? sql`ILIKE` : sql`LIKE`;
+    conditions.push(
+      eb.or([
+        sql<SqlBool>`${eb.ref('customers.name')} ${like} ${pattern} ESCAPE '\\'`,
+        sql<SqlBool>`${eb.ref('customers.phone')} LIKE ${pattern} ESCAPE '\\'`,
+        sql<SqlBool>`${eb.ref('customers.phone_normalized')} LIKE ${pattern} ESCAPE '\\'`,
+      ]),
+    );
+  }
+  for (const [key, value] of Object.entries(filter.attributes ?? {})) {
+    conditions.push(
+      engine === 'postgres'
+        ? sql<SqlBool>`${eb.ref('customers.attributes')} @> ${JSON.stringify({ [key]: value })}::jsonb`
+        : sql<SqlBool>`json_extract(${eb.ref('customers.attributes')}, ${`$."${key}"`}) = ${value}`,
+    );
+  }
+  return eb.and(conditions);
+}

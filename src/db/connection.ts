@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  CompiledQuery,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type LogEvent,
+  type SqliteDialectConfig,
+} from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type Engine = 'postgres' | 'sqlite';
+
+export interface Database {
+  db: Kysely<DB>;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** Called for every query that takes longer than `slowQueryMs`; never given the parameters. */
+  onSlowQuery?: (sql: string, durationMs: number) => void;
+  slowQueryMs?: number;
+  poolSize?: number;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** PostgreSQL when a URL is given; otherwise the embedded SQLite file `DATA_DIR/whatsapp-blast.db`. */
+export function connect(options: ConnectOptions): Database {
+  const log = (event: LogEvent) => {
+    if (event.level !== 'query') return;
+    const ms = event.queryDurationMillis;
+    if (options.onSlowQuery && ms >= (options.slowQueryMs ?? 500)) options.onSlowQuery(event.query.sql, ms);
+  };
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // Epoch-millisecond columns and COUNT(*) are int8: well inside Number's exact range.
+      types: {
+        getTypeParser: ((oid: number, format?: string) =>
+          oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client losing its server must not crash the process; the next query reconnects.
+    pool.on('error', () => {});
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, 'whatsapp-blast.db');
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a committed send outcome survives a power cut too, which is what prevents resends.
+  sqlite.pragma('synchronous = FULL');
+  // Other processes (separate worker/API roles) hold the write lock briefly; wait, don't fail.
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<DB>({ dialect: new LockingSqliteDialect({ database: sqlite }), log });
+  return { db, engine: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Every SQLite transaction starts with BEGIN IMMEDIATE, which takes the file's write lock up
+ * front (waiting up to busy_timeout). With Kysely's plain BEGIN, a transaction that reads and
+ * then writes fails with SQLITE_BUSY when another process (a separate worker role) wrote in
+ * between. It also makes migrations safe when several processes start on one file at once:
+ * the second one waits, then sees the first one's work.
+ */
+class LockingSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** SQLite does roll DDL back; saying so makes Kysely run each migration batch in a transaction. */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,24 @@
+import { Migrator, type Migration as KyselyMigration, type MigrationResultSet } from 'kysely';
+import type { Database } from './connection.js';
+import type { Migration } from './migrations/column-types.js';
+import * as m0001 from './migrations/0001_initial.js';
+
+/** Numbered, forward-only. Add a file and a line here; never edit one that has shipped. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+/**
+ * Applies every pending migration. Safe when several processes start at once: PostgreSQL
+ * serialises them with an advisory lock, SQLite with its write lock (see connection.ts).
+ */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrations: Record<string, KyselyMigration> = {};
+  for (const [name, migration] of Object.entries(MIGRATIONS)) {
+    migrations[name] = { up: (db) => migration.up(db, database.engine) };
+  }
+  const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,120 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Every instant is stored as epoch milliseconds (UTC) in a BIGINT, on
+ * both engines: one schema and one code path, numeric comparisons in the claim queries, and no
+ * driver-specific date handling. The API turns them into ISO-8601 strings.
+ */
+type EpochMs = number;
+/** JSON column: jsonb on PostgreSQL (parsed by the driver), TEXT on SQLite (a string). */
+type JsonColumn = ColumnType<unknown, string, string>;
+
+export interface AdminsTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: EpochMs;
+}
+
+export interface AdminTokensTable {
+  id: Generated<number>;
+  admin_id: number;
+  token_hash: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
+export interface CustomersTable {
+  id: Generated<number>;
+  name: string;
+  phone: string | null;
+  /** The sanitised, validated number (628…), or null when `phone_error` says why not. */
+  phone_normalized: string | null;
+  phone_error: string | null;
+  status: string;
+  attributes: JsonColumn;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+}
+
+export interface CustomerAttributeKeysTable {
+  key: string;
+}
+
+export interface SendersTable {
+  id: Generated<number>;
+  key: string;
+  provider: string;
+  next_send_at: EpochMs;
+  lease_owner: string | null;
+  lease_expires_at: EpochMs | null;
+  paused_reason: string | null;
+  paused_at: EpochMs | null;
+  credentials_fingerprint: string;
+  created_at: EpochMs;
+}
+
+export interface BlastImagesTable {
+  id: Generated<number>;
+  token: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_at: EpochMs;
+}
+
+export type BlastStatus = 'queued' | 'processing' | 'completed' | 'failed';
+export type TargetType = 'selected' | 'all' | 'filter';
+
+export interface WhatsappBlastsTable {
+  id: Generated<number>;
+  admin_id: number;
+  title: string | null;
+  message_template: string;
+  target_type: TargetType;
+  /** `selected`: the JSON array of customer ids; `filter`: the JSON filter object. */
+  target_params: string | null;
+  image_id: number | null;
+  status: BlastStatus;
+  status_reason: string | null;
+  target_count: Generated<number>;
+  pending_count: Generated<number>;
+  sent_count: Generated<number>;
+  failed_count: Generated<number>;
+  skipped_count: Generated<number>;
+  created_at: EpochMs;
+  expanded_at: EpochMs | null;
+  started_at: EpochMs | null;
+  completed_at: EpochMs | null;
+}
+
+export type LogStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface WhatsappBlastLogsTable {
+  id: Generated<number>;
+  blast_id: number;
+  customer_id: number;
+  phone_number: string | null;
+  status: LogStatus;
+  error_message: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<EpochMs>;
+  claim_owner: string | null;
+  lease_expires_at: EpochMs | null;
+  provider_message_id: string | null;
+  sent_at: EpochMs | null;
+  updated_at: EpochMs;
+}
+
+export interface DB {
+  admins: AdminsTable;
+  admin_tokens: AdminTokensTable;
+  customers: CustomersTable;
+  customer_attribute_keys: CustomerAttributeKeysTable;
+  senders: SendersTable;
+  blast_images: BlastImagesTable;
+  whatsapp_blasts: WhatsappBlastsTable;
+  whatsapp_blast_logs: WhatsappBlastLogsTable;
+}

@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { TSchema, Static } from '@sinclair/typebox';
+import type { Logger } from 'pino';
+
+/** One message to one recipient, already rendered. */
+export interface OutgoingMessage {
+  /** Digits only, with country code: 6281234567890. */
+  to: string;
+  text: string;
+  /** Public URL of the image to attach, for providers that fetch media by URL. */
+  imageUrl?: string;
+  /** Our id for this recipient (the log row), for providers that echo a reference back. */
+  reference: string;
+}
+
+export interface SendResult {
+  /** The provider's id for the message, where it returns one (Watzap does not). */
+  providerMessageId: string | null;
+}
+
+export interface Gateway {
+  readonly provider: string;
+  /** Changes when the credentials change, so a sender paused for a bad token can resume. */
+  readonly credentialsFingerprint: string;
+  /** True when images reach the provider only as a public URL (needs PUBLIC_BASE_URL). */
+  readonly needsPublicImageUrl: boolean;
+  send(message: OutgoingMessage, signal: AbortSignal): Promise<SendResult>;
+}
+
+/**
+ * How a failed send is handled — the whole vocabulary the worker understands:
+ * - `recipient`: this recipient can't be reached this way (bad number, not on WhatsApp): fail it.
+ * - `transient`: nothing was sent (refused connection, 5xx): retry with backoff.
+ * - `rate_limited`: the provider asks us to wait `retryAfterMs`: retry then, and slow the number.
+ * - `account`: the sending number itself can't send (token, quota, device): stop it, keep the
+ *   recipients pending, show the reason.
+ * - `unknown_outcome`: the request may have reached the provider (time-out, reset mid-answer):
+ *   retrying could send twice, so the recipient fails with "delivery unknown".
+ */
+export type FailureKind = 'recipient' | 'transient' | 'rate_limited' | 'account' | 'unknown_outcome';
+
+export class GatewayError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface ProviderContext {
+  logger: Logger;
+  publicBaseUrl: string | undefined;
+}
+
+/**
+ * A provider file's default export. `settings` is the TypeBox schema of the environment
+ * variables it reads (checked at start, so a missing token stops the process with its name);
+ * `secrets` names the ones that must never appear in logs.
+ */
+export interface ProviderDefinition<S extends TSchema = TSchema> {
+  name: string;
+  settings: S;
+  secrets: (keyof Static<S> & string)[];
+  create(settings: Static<S>, context: ProviderContext): Gateway;
+}
+
+export function defineProvider<S extends TSchema>(definition: ProviderDefinition<S>): ProviderDefinition<S> {
+  return definition;
+}
+
+export function fingerprint(...parts: (string | undefined)[]): string {
+  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 16);
+}
+
+/** Error codes that prove the request never left this machine, so a retry cannot double-send. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Classifies a failure of `fetch` itself (no HTTP answer). */
+export function classifyNetworkError(error: unknown, provider: string): GatewayError {
+  if (error instanceof GatewayError) return error;
+  const err = error as { name?: string; cause?: { code?: string; name?: string }; code?: string };
+  const code = err.cause?.code ?? err.code;
+  if (code && NOT_SENT_CODES.has(code)) return new GatewayError('transient', `${provider}: cannot connect (${code})`);
+  if (err.name === 'TimeoutError' || err.cause?.name === 'TimeoutError') {
+    return new GatewayError('unknown_outcome', `delivery unknown: ${provider} did not answer in time`);
+  }
+  return new GatewayError('unknown_outcome', `delivery unknown: ${provider} connection failed (${code ?? err.name ?? 'error'})`);
+}
+
+/** Classifies an HTTP answer the provider's own rules did not recognise. */
+export function classifyHttpStatus(status: number, provider: string, detail: string, retryAfter: string | null): GatewayError {
+  if (status === 429) return new GatewayError('rate_limited', `${provider}: rate limited (HTTP 429)`, parseRetryAfter(retryAfter));
+  if (status === 401 || status === 403) return new GatewayError('account', `${provider}: credentials rejected (HTTP ${status}) ${detail}`.trim());
+  if (status >= 500) return new GatewayError('transient', `${provider}: server error (HTTP ${status})`);
+  return new GatewayError('recipient', `${provider}: request rejected (HTTP ${status}) ${detail}`.trim());
+}
+
+/** Retry-After is seconds or an HTTP date; absent or unreadable means "a minute". */
+export function parseRetryAfter(value: string | null, now = Date.now()): number {
+  if (value) {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  return 60_000;
+}

@@ -1,0 +1,70 @@
+import { Type } from '@sinclair/typebox';
+import {
+  classifyHttpStatus,
+  classifyNetworkError,
+  defineProvider,
+  fingerprint,
+  GatewayError,
+} from '../gateway.js';
+
+/**
+ * Fonnte (api.fonnte.com). Traps, from shared/providers/README.md:
+ * - failures come back as HTTP 200 with `status:false` and a `reason` (key sometimes `Status`);
+ * - the token goes in `Authorization` as is, no "Bearer";
+ * - it rewrites numbers by `countryCode` unless told `0`: ours are already international.
+ */
+export default defineProvider({
+  name: 'fonnte',
+  settings: Type.Object({
+    FONNTE_TOKEN: Type.String({ minLength: 1 }),
+    FONNTE_BASE_URL: Type.String({ default: 'https://api.fonnte.com', pattern: '^https?://' }),
+  }),
+  secrets: ['FONNTE_TOKEN'],
+  create(settings) {
+    const endpoint = `${settings.FONNTE_BASE_URL.replace(/\/+$/, '')}/send`;
+    return {
+      provider: 'fonnte',
+      credentialsFingerprint: fingerprint('fonnte', settings.FONNTE_TOKEN, settings.FONNTE_BASE_URL),
+      needsPublicImageUrl: true,
+      async send(message, signal) {
+        const form = new URLSearchParams({ target: message.to, message: message.text, countryCode: '0' });
+        if (message.imageUrl) form.set('url', message.imageUrl);
+        let response: Response;
+        try {
+          response = await fetch(endpoint, { method: 'POST', headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal });
+        } catch (error) {
+          throw classifyNetworkError(error, 'fonnte');
+        }
+        const text = await response.text().catch(() => '');
+        if (!response.ok) throw classifyHttpStatus(response.status, 'fonnte', '', response.headers.get('retry-after'));
+        const body = parseJson(text);
+        if (body === undefined) throw new GatewayError('unknown_outcome', 'delivery unknown: fonnte answered with something other than JSON');
+        if ((body.status ?? body.Status) === true) {
+          const id = Array.isArray(body.id) ? body.id[0] : body.id;
+          return { providerMessageId: id === undefined || id === null ? null : String(id) };
+        }
+        throw classifyFonnteReason(String(body.reason ?? body.detail ?? 'unknown reason'));
+      },
+    };
+  },
+});
+
+/** Fonnte's reasons are free text; these patterns cover the ones its docs and users report. */
+export function classifyFonnteReason(reason: string): GatewayError {
+  const text = `fonnte: ${reason}`;
+  if (/token|quota|device|disconnect|not connected|expired|package|subscri|unauthori[sz]ed|banned/i.test(reason)) {
+    return new GatewayError('account', text);
+  }
+  if (/url|file|size|format/i.test(reason)) return new GatewayError('account', `${text} (check PUBLIC_BASE_URL and the image)`);
+  if (/rate|too many|limit/i.test(reason)) return new GatewayError('rate_limited', text, 60_000);
+  return new GatewayError('recipient', text);
+}
+
+function parseJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import { defineProvider, fingerprint } from '../gateway.js';
+
+/** Sends nothing: logs what it would send and reports success. The safe default. */
+export default defineProvider({
+  name: 'log',
+  settings: Type.Object({}),
+  secrets: [],
+  create(_settings, { logger }) {
+    return {
+      provider: 'log',
+      credentialsFingerprint: fingerprint('log'),
+      needsPublicImageUrl: false,
+      async send(message) {
+        logger.info({ to: message.to, text: message.text, image: message.imageUrl ?? null }, 'log gateway: would send');
+        return { providerMessageId: `log-${randomUUID()}` };
+      },
+    };
+  },
+});

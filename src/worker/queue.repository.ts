@@ -1,0 +1,302 @@
+import { sql, type Kysely } from 'kysely';
+import type { Engine } from '../db/connection.js';
+import type { BlastStatus, DB } from '../db/schema.js';
+
+/**
+ * All SQL of the sending pipeline. Two ideas carry it:
+ * - a `senders` row per sending number holds `next_send_at` and a lease: only the lease holder
+ *   sends from that number, and it hands the number back with the next allowed send time, so
+ *   the pause between two sends holds across any number of workers and machines;
+ * - a `whatsapp_blast_logs` row is the unit of work: `pending → sending` is claimed atomically
+ *   (one UPDATE; SKIP LOCKED on PostgreSQL), and an outcome is recorded only by the claim owner.
+ */
+
+export type LeasedSender = { id: number; key: string; provider: string; next_send_at: number };
+
+/** Takes the lease of a sending number that may send now, or returns undefined. */
+export async function leaseDueSender(
+  db: Kysely<DB>,
+  engine: Engine,
+  lease: { owner: string; now: number; expiresAt: number; keys: string[] },
+): Promise<LeasedSender | undefined> {
+  const skipLocked = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<LeasedSender>`
+    UPDATE senders SET lease_owner = ${lease.owner}, lease_expires_at = ${lease.expiresAt}
+    WHERE id = (
+      SELECT id FROM senders
+      WHERE key IN (${sql.join(lease.keys)}) AND paused_reason IS NULL AND next_send_at <= ${lease.now}
+        AND (lease_owner IS NULL OR lease_expires_at < ${lease.now})
+      ORDER BY next_send_at LIMIT 1 ${skipLocked})
+    RETURNING id, key, provider, next_send_at`.execute(db);
+  return result.rows[0];
+}
+
+/** When the earliest of these numbers may send again (for sleeping precisely), if any can. */
+export async function nextSenderDueAt(db: Kysely<DB>, keys: string[]): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('senders')
+    .select((eb) => eb.fn.min(sql<number>`CASE WHEN lease_owner IS NULL THEN next_send_at ELSE lease_expires_at END`).as('due'))
+    .where('key', 'in', keys)
+    .where('paused_reason', 'is', null)
+    .executeTakeFirst();
+  return row?.due === null || row?.due === undefined ? undefined : Number(row.due);
+}
+
+export async function releaseSender(
+  db: Kysely<DB>,
+  sender: { id: number; owner: string; nextSendAt?: number; pausedReason?: string; now: number },
+): Promise<void> {
+  await db
+    .updateTable('senders')
+    .set((eb) => ({
+      lease_owner: null,
+      lease_expires_at: null,
+      next_send_at: sender.nextSendAt === undefined ? eb.ref('next_send_at') : sender.nextSendAt,
+      ...(sender.pausedReason ? { paused_reason: sender.pausedReason, paused_at: sender.now } : {}),
+    }))
+    .where('id', '=', sender.id)
+    .where('lease_owner', '=', sender.owner)
+    .execute();
+}
+
+/** Blasts whose recipients are resolved and not all final, oldest first. */
+export async function activeBlastIds(db: Kysely<DB>): Promise<number[]> {
+  const rows = await db
+    .selectFrom('whatsapp_blasts')
+    .select('id')
+    .where('status', 'in', ['queued', 'processing'])
+    .where('expanded_at', 'is not', null)
+    .orderBy('id')
+    .limit(100)
+    .execute();
+  return rows.map((r) => Number(r.id));
+}
+
+export type ClaimedRecipient = { id: number; blast_id: number; customer_id: number; phone_number: string; attempts: number };
+
+/** Moves up to `limit` due recipients of one blast from pending to sending, for this owner. */
+export async function claimRecipients(
+  db: Kysely<DB>,
+  engine: Engine,
+  claim: { blastId: number; owner: string; now: number; leaseExpiresAt: number; limit: number },
+): Promise<ClaimedRecipient[]> {
+  const skipLocked = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<ClaimedRecipient>`
+    UPDATE whatsapp_blast_logs
+    SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner},
+        lease_expires_at = ${claim.leaseExpiresAt}, updated_at = ${claim.now}
+    WHERE id IN (
+      SELECT id FROM whatsapp_blast_logs
+      WHERE blast_id = ${claim.blastId} AND status = 'pending' AND next_attempt_at <= ${claim.now}
+      ORDER BY id LIMIT ${claim.limit} ${skipLocked})
+    AND status = 'pending'
+    RETURNING id, blast_id, customer_id, phone_number, attempts`.execute(db);
+  return result.rows.map((r) => ({ ...r, id: Number(r.id), blast_id: Number(r.blast_id), customer_id: Number(r.customer_id) })).sort((a, b) => a.id - b.id);
+}
+
+export async function markBlastStarted(db: Kysely<DB>, blastId: number, now: number): Promise<void> {
+  await db
+    .updateTable('whatsapp_blasts')
+    .set((eb) => ({ status: 'processing', started_at: eb.fn.coalesce('started_at', sql<number>`${now}`) }))
+    .where('id', '=', blastId)
+    .where('status', '=', 'queued')
+    .execute();
+}
+
+export async function loadBlastForSending(db: Kysely<DB>, blastId: number) {
+  return db
+    .selectFrom('whatsapp_blasts')
+    .leftJoin('blast_images', 'blast_images.id', 'whatsapp_blasts.image_id')
+    .select(['whatsapp_blasts.message_template', 'blast_images.token as image_token'])
+    .where('whatsapp_blasts.id', '=', blastId)
+    .executeTakeFirst();
+}
+
+export async function loadCustomers(db: Kysely<DB>, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('customers').select(['id', 'name', 'phone', 'status', 'attributes']).where('id', 'in', ids).execute();
+}
+
+/** What became of one claimed recipient. */
+export type Outcome =
+  | { id: number; blastId: number; kind: 'sent'; providerMessageId: string | null; at: number }
+  | { id: number; blastId: number; kind: 'failed' | 'skipped'; reason: string }
+  | { id: number; blastId: number; kind: 'retry'; reason: string; nextAttemptAt: number }
+  /** Never attempted (its number stopped, or the worker is shutting down): back to pending. */
+  | { id: number; blastId: number; kind: 'released' };
+
+interface CounterDelta {
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * Records outcomes and moves the blasts' counters by the same amounts, in the caller's
+ * transaction, so counters and rows never disagree. Only rows still claimed by `owner` change.
+ */
+export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Outcome[], now: number): Promise<void> {
+  const deltas = new Map<number, CounterDelta>();
+  const bump = (blastId: number, key: keyof CounterDelta, by = 1) => {
+    const d = deltas.get(blastId) ?? { sent: 0, failed: 0, skipped: 0 };
+    d[key] += by;
+    deltas.set(blastId, d);
+  };
+  for (const outcome of outcomes) {
+    const claimed = db
+      .updateTable('whatsapp_blast_logs')
+      .where('id', '=', outcome.id)
+      .where('status', '=', 'sending')
+      .where('claim_owner', '=', owner);
+    const base = { claim_owner: null, lease_expires_at: null, updated_at: now };
+    let changed: bigint;
+    switch (outcome.kind) {
+      case 'sent':
+        changed = (await claimed.set({ ...base, status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null }).executeTakeFirst()).numUpdatedRows;
+        if (changed > 0n) bump(outcome.blastId, 'sent');
+        else if (await correctRecoveredRow(db, owner, outcome, now)) {
+          bump(outcome.blastId, 'sent');
+          bump(outcome.blastId, 'failed', -1);
+        }
+        break;
+      case 'failed':
+      case 'skipped':
+        changed = (await claimed.set({ ...base, status: outcome.kind, error_message: outcome.reason }).executeTakeFirst()).numUpdatedRows;
+        if (changed > 0n) bump(outcome.blastId, outcome.kind);
+        break;
+      case 'retry':
+        await claimed.set({ ...base, status: 'pending', error_message: outcome.reason, next_attempt_at: outcome.nextAttemptAt }).execute();
+        break;
+      case 'released':
+        await claimed.set((eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) })).execute();
+        break;
+    }
+  }
+  await applyCounterDeltas(db, deltas, now);
+}
+
+/**
+ * A worker that outlived its lease finds its row already failed as "delivery unknown" by the
+ * recovery; the send did happen, so the truth replaces the guess.
+ */
+async function correctRecoveredRow(db: Kysely<DB>, owner: string, outcome: Extract<Outcome, { kind: 'sent' }>, now: number) {
+  const result = await db
+    .updateTable('whatsapp_blast_logs')
+    .set({ status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null, claim_owner: null, updated_at: now })
+    .where('id', '=', outcome.id)
+    .where('status', '=', 'failed')
+    .where('claim_owner', '=', owner)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDelta>, now: number) {
+  for (const [blastId, d] of deltas) {
+    const finished = d.sent + d.failed + d.skipped;
+    await db
+      .updateTable('whatsapp_blasts')
+      .set((eb) => ({
+        sent_count: eb('sent_count', '+', d.sent),
+        failed_count: eb('failed_count', '+', d.failed),
+        skipped_count: eb('skipped_count', '+', d.skipped),
+        pending_count: eb('pending_count', '-', finished),
+      }))
+      .where('id', '=', blastId)
+      .execute();
+    await completeIfDone(db, blastId, now);
+  }
+}
+
+/** A blast whose every recipient is final is completed, or failed when nothing was sent. */
+export async function completeIfDone(db: Kysely<DB>, blastId: number, now: number): Promise<void> {
+  await db
+    .updateTable('whatsapp_blasts')
+    .set((eb) => ({
+      status: eb.case().when('sent_count', '>', 0).then(sql<BlastStatus>`'completed'`).else(sql<BlastStatus>`'failed'`).end(),
+      status_reason: eb
+        .case()
+        .when('sent_count', '>', 0)
+        .then(eb.ref('status_reason'))
+        .when('target_count', '=', 0)
+        .then('no customer matched the target')
+        .when('failed_count', '=', 0)
+        .then('no recipient had a usable phone number')
+        .else('no message could be sent: see the recipients\' errors')
+        .end(),
+      completed_at: now,
+    }))
+    .where('id', '=', blastId)
+    .where('pending_count', '=', 0)
+    .where('expanded_at', 'is not', null)
+    .where('status', 'in', ['queued', 'processing'])
+    .execute();
+}
+
+export async function setBlastReason(db: Kysely<DB>, blastId: number, reason: string | null): Promise<void> {
+  await db.updateTable('whatsapp_blasts').set({ status_reason: reason }).where('id', '=', blastId).execute();
+}
+
+export const DELIVERY_UNKNOWN =
+  'delivery unknown: the worker stopped while sending; not retried automatically so nobody gets the message twice';
+
+/** A read first, so idle workers don't take SQLite's write lock every poll. */
+export async function hasExpiredClaims(db: Kysely<DB>, now: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('whatsapp_blast_logs')
+    .select('id')
+    .where('status', '=', 'sending')
+    .where('lease_expires_at', '<', now)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Work held by a dead worker: its lease ran out while recipients were `sending`. We cannot know
+ * whether the gateway got the request, so they fail as "delivery unknown" (at most once,
+ * never twice); the claim owner is kept so a late-but-alive worker can still record the truth.
+ */
+export async function failExpiredClaims(db: Kysely<DB>, now: number): Promise<number> {
+  const rows = await db
+    .updateTable('whatsapp_blast_logs')
+    .set({ status: 'failed', error_message: DELIVERY_UNKNOWN, lease_expires_at: null, updated_at: now })
+    .where('status', '=', 'sending')
+    .where('lease_expires_at', '<', now)
+    .returning(['blast_id'])
+    .execute();
+  const deltas = new Map<number, CounterDelta>();
+  for (const row of rows) {
+    const d = deltas.get(Number(row.blast_id)) ?? { sent: 0, failed: 0, skipped: 0 };
+    d.failed += 1;
+    deltas.set(Number(row.blast_id), d);
+  }
+  await applyCounterDeltas(db, deltas, now);
+  return rows.length;
+}
+
+/** The sender for the gateway configured in the environment: created, or un-paused when its credentials changed. */
+export async function upsertSender(
+  db: Kysely<DB>,
+  sender: { key: string; provider: string; fingerprint: string; now: number },
+): Promise<{ resumed: boolean }> {
+  const existing = await db.selectFrom('senders').selectAll().where('key', '=', sender.key).executeTakeFirst();
+  if (!existing) {
+    await db
+      .insertInto('senders')
+      .values({ key: sender.key, provider: sender.provider, credentials_fingerprint: sender.fingerprint, next_send_at: 0, created_at: sender.now })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return { resumed: false };
+  }
+  if (existing.credentials_fingerprint === sender.fingerprint && existing.provider === sender.provider) return { resumed: false };
+  await db
+    .updateTable('senders')
+    .set({ provider: sender.provider, credentials_fingerprint: sender.fingerprint, paused_reason: null, paused_at: null })
+    .where('key', '=', sender.key)
+    .execute();
+  return { resumed: existing.paused_reason !== null };
+}
+
+export async function clearReasonsOfActiveBlasts(db: Kysely<DB>): Promise<void> {
+  await db.updateTable('whatsapp_blasts').set({ status_reason: null }).where('status', 'in', ['queued', 'processing']).execute();
+}

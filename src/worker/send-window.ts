@@ -1,0 +1,89 @@
+import { renderTemplate } from '../blasts/template.js';
+import { parseJsonObject } from '../customers/customers.service.js';
+import { GatewayError } from '../gateways/gateway.js';
+import { scrubSecrets } from '../gateways/registry.js';
+import { imageUrl } from '../blasts/blasts.service.js';
+import * as queue from './queue.repository.js';
+import { outcomeOfFailure } from './retry-policy.js';
+import type { WorkerDeps } from './worker.js';
+
+export interface WindowResult {
+  outcomes: queue.Outcome[];
+  /** When the last request to the gateway ended; the number's pause counts from here. */
+  lastSendAt?: number;
+  /** The sending number itself can't send: stop it with this reason. */
+  accountFailure?: string;
+  /** The provider asked us to slow this number down for this long. */
+  rateLimitedMs?: number;
+}
+
+/**
+ * Sends claimed recipients one at a time, in order. Stops early, handing the rest back untried,
+ * when the number fails at account level, when the window's time budget is spent (so the lease
+ * cannot run out mid-send), or when the worker is stopping.
+ */
+export async function sendWindow(
+  deps: WorkerDeps,
+  claimed: queue.ClaimedRecipient[],
+  options: { budgetMs: number; isStopping: () => boolean },
+): Promise<WindowResult> {
+  const { database, gateway, clock, logger, settings, secrets } = deps;
+  const started = clock.now();
+  const result: WindowResult = { outcomes: [] };
+  const customers = new Map((await queue.loadCustomers(database.db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
+  const blasts = new Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>();
+
+  for (const recipient of claimed) {
+    const ref = { id: recipient.id, blastId: recipient.blast_id };
+    const mayStart = !result.accountFailure && !options.isStopping() && clock.now() - started < options.budgetMs;
+    // The first recipient is always attempted: a window exists to make progress.
+    if (!mayStart && result.outcomes.length > 0) {
+      result.outcomes.push({ ...ref, kind: 'released' });
+      continue;
+    }
+    if (!blasts.has(recipient.blast_id)) blasts.set(recipient.blast_id, await queue.loadBlastForSending(database.db, recipient.blast_id));
+    const blast = blasts.get(recipient.blast_id);
+    const customer = customers.get(recipient.customer_id);
+    if (!blast || !customer) {
+      result.outcomes.push({ ...ref, kind: 'skipped', reason: 'the customer was deleted before the message was sent' });
+      continue;
+    }
+    const rendered = renderTemplate(blast.message_template, {
+      ...parseJsonObject(customer.attributes),
+      name: customer.name,
+      phone: customer.phone,
+      status: customer.status,
+    });
+    if (!rendered.ok) {
+      result.outcomes.push({ ...ref, kind: 'skipped', reason: `no value for ${rendered.missing.map((m) => `{${m}}`).join(', ')}` });
+      continue;
+    }
+    try {
+      const sent = await gateway.send(
+        {
+          to: recipient.phone_number,
+          text: rendered.text,
+          imageUrl: blast.image_token ? imageUrl(settings.publicBaseUrl, blast.image_token) : undefined,
+          reference: String(recipient.id),
+        },
+        AbortSignal.timeout(settings.gatewayTimeoutMs),
+      );
+      result.outcomes.push({ ...ref, kind: 'sent', providerMessageId: sent.providerMessageId, at: clock.now() });
+    } catch (thrown) {
+      const error =
+        thrown instanceof GatewayError
+          ? new GatewayError(thrown.kind, scrubSecrets(thrown.message, secrets), thrown.retryAfterMs)
+          : new GatewayError('unknown_outcome', `delivery unknown: ${gateway.provider} adapter failed: ${scrubSecrets(String((thrown as Error)?.message ?? thrown), secrets)}`);
+      logger.warn({ recipient: recipient.id, blast: recipient.blast_id, kind: error.kind, reason: error.message }, 'send failed');
+      if (error.kind === 'account') {
+        result.accountFailure = error.message;
+        result.outcomes.push({ ...ref, kind: 'released' });
+      } else {
+        if (error.kind === 'rate_limited') result.rateLimitedMs = Math.max(result.rateLimitedMs ?? 0, error.retryAfterMs ?? 0);
+        result.outcomes.push(outcomeOfFailure(error, { ...ref, attempts: recipient.attempts }, settings, clock.now()));
+      }
+    }
+    result.lastSendAt = clock.now();
+  }
+  return result;
+}
