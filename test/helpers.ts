@@ -1,0 +1,193 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startService, type RunningService } from '../src/server.js';
+
+/**
+ * Every test file gets its own database: a fresh PostgreSQL database when DATABASE_URL is set
+ * (CI runs the suite once that way), otherwise a fresh SQLite file in a temporary folder.
+ */
+export const ENGINE: 'postgres' | 'sqlite' = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+
+export interface TestDatabase {
+  /** DATABASE_URL for the service, or undefined for SQLite. */
+  url: string | undefined;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'wb-test-'));
+  const base = process.env.DATABASE_URL;
+  if (!base) return { url: undefined, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const name = `wbt_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    dataDir,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery' };
+
+/** Test defaults: quick pauses and retries so tests take seconds, never minutes. */
+export function testEnv(db: TestDatabase, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    DATABASE_URL: db.url,
+    DATA_DIR: db.dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SEND_DELAY_MIN_MS: '0',
+    SEND_DELAY_MAX_MS: '0',
+    RETRY_BASE_MS: '20',
+    RETRY_MAX_MS: '200',
+    WORKER_POLL_MS: '50',
+    GATEWAY_TIMEOUT_MS: '2000',
+    ...overrides,
+  };
+}
+
+export interface TestService {
+  url: string;
+  service: RunningService;
+  db: TestDatabase;
+  /** Every log line the service wrote, as text (to check that secrets never appear). */
+  logs: string[];
+  api: Api;
+  stop(): Promise<void>;
+}
+
+/** Starts the real service (API + worker by default) on a random port with a fresh database. */
+export async function startTestService(overrides: Record<string, string | undefined> = {}, existing?: TestDatabase): Promise<TestService> {
+  const db = existing ?? (await createTestDatabase());
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig(testEnv(db, overrides));
+  const service = await startService(config, createLogger(config.logLevel, sink));
+  const url = service.url ?? '';
+  const api = new Api(url);
+  if (service.app) await api.login();
+  return {
+    url,
+    service,
+    db,
+    logs,
+    api,
+    stop: async () => {
+      await service.stop();
+      if (!existing) await db.drop();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny HTTP client for the service's API, over real HTTP. */
+export class Api {
+  token: string | undefined;
+  constructor(readonly baseUrl: string) {}
+
+  async login(email = ADMIN.email, password = ADMIN.password): Promise<string> {
+    const res = await this.request('POST', '/api/v1/auth/login', { email, password }, { auth: false });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    this.token = res.body.token as string;
+    return this.token;
+  }
+
+  async request<T = any>(
+    method: string,
+    pathname: string,
+    body?: unknown,
+    options: { auth?: boolean; headers?: Record<string, string>; raw?: BodyInit } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.auth !== false && this.token) headers.authorization = `Bearer ${this.token}`;
+    let payload: BodyInit | undefined = options.raw;
+    if (body !== undefined && payload === undefined) {
+      headers['content-type'] ??= 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const response = await fetch(this.baseUrl + pathname, { method, headers, body: payload });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  get = <T = any>(p: string) => this.request<T>('GET', p);
+  post = <T = any>(p: string, body?: unknown) => this.request<T>('POST', p, body);
+  patch = <T = any>(p: string, body?: unknown) => this.request<T>('PATCH', p, body);
+  delete = <T = any>(p: string) => this.request<T>('DELETE', p);
+
+  async createCustomers(customers: Record<string, unknown>[]): Promise<{ id: number; name: string }[]> {
+    const res = await this.post('/api/v1/customers', { customers });
+    if (res.status !== 201) throw new Error(`create customers failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data;
+  }
+
+  /** Polls a blast until `done(blast)` holds, or fails after `timeoutMs`. */
+  async waitForBlast(id: number, done: (blast: any) => boolean = (b) => ['completed', 'failed'].includes(b.status), timeoutMs = 20_000): Promise<any> {
+    return waitFor(async () => {
+      const res = await this.get(`/api/v1/whatsapp/blast/${id}`);
+      return done(res.body.data) ? res.body.data : undefined;
+    }, timeoutMs, `blast ${id}`);
+  }
+
+  async allLogs(blastId: number): Promise<any[]> {
+    const rows: any[] = [];
+    let cursor: number | null = 0;
+    while (cursor !== null) {
+      const res: ApiResponse = await this.get(`/api/v1/whatsapp/blast/${blastId}/logs?per_page=100&cursor=${cursor}`);
+      rows.push(...res.body.data);
+      cursor = res.body.meta.next_cursor;
+    }
+    return rows;
+  }
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Valid, distinct Indonesian mobile numbers: 0812 0000 0001, 0812 0000 0002, … */
+export function mobileNumber(i: number): string {
+  return `0812${String(i).padStart(8, '0')}`;
+}

@@ -1,0 +1,131 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, mobileNumber, startTestService, type TestDatabase, type TestService } from '../helpers.js';
+import { DELIVERY_UNKNOWN } from '../../src/worker/queue.repository.js';
+
+describe('worker: sending, counters, pacing and recovery', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService();
+  });
+  after(() => svc.stop());
+
+  it('sends every usable recipient exactly once, renders each message, keeps counters exact', async () => {
+    const customers = await svc.api.createCustomers(
+      Array.from({ length: 300 }, (_, i) => ({ name: `Pelanggan ${i}`, phone: mobileNumber(i), attributes: { kota: `Kota ${i % 7}` } })),
+    );
+    const res = await svc.api.post('/api/v1/whatsapp/blast', {
+      target_type: 'selected',
+      customer_ids: customers.map((c) => c.id),
+      message: 'Halo {name} dari {kota}',
+    });
+    assert.equal(res.status, 202);
+    const blast = await svc.api.waitForBlast(res.body.blast_id);
+    assert.equal(blast.status, 'completed');
+    assert.deepEqual(
+      [blast.target_count, blast.sent_count, blast.failed_count, blast.skipped_count, blast.pending_count],
+      [300, 300, 0, 0, 0],
+    );
+    const logs = await svc.api.allLogs(blast.id);
+    assert.equal(logs.length, 300);
+    assert.ok(logs.every((l) => l.status === 'sent' && l.attempts === 1 && l.provider_message_id?.startsWith('log-') && l.sent_at));
+    assert.equal(new Set(logs.map((l) => l.customer_id)).size, 300);
+    const rendered = svc.logs.filter((line) => line.includes('would send')).map((line) => JSON.parse(line) as { to: string; text: string });
+    const forFirst = rendered.filter((r) => r.to === '6281200000000');
+    assert.deepEqual(forFirst.map((r) => r.text), ['Halo Pelanggan 0 dari Kota 0']);
+    assert.ok(blast.started_at && blast.completed_at && blast.completed_at >= blast.started_at);
+  });
+
+  it('skips a recipient whose customer lacks a value the template needs, with the reason', async () => {
+    const [withCity, withoutCity] = await svc.api.createCustomers([
+      { name: 'A', phone: mobileNumber(900), attributes: { kota: 'Medan' } },
+      { name: 'B', phone: mobileNumber(901) },
+    ]);
+    const res = await svc.api.post('/api/v1/whatsapp/blast', {
+      target_type: 'selected',
+      customer_ids: [withCity!.id, withoutCity!.id],
+      message: 'Halo {name} dari {kota}',
+    });
+    const blast = await svc.api.waitForBlast(res.body.blast_id);
+    assert.deepEqual([blast.status, blast.sent_count, blast.skipped_count], ['completed', 1, 1]);
+    const logs = await svc.api.allLogs(blast.id);
+    assert.equal(logs.find((l) => l.customer_id === withoutCity!.id).error_message, 'no value for {kota}');
+  });
+
+  it('fails a blast in which nobody can be reached, saying why', async () => {
+    const [bad] = await svc.api.createCustomers([{ name: 'NoPhone', status: 'nophone-only' }]);
+    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'filter', filter_params: { status: 'nophone-only' }, message: 'Halo' });
+    const blast = await svc.api.waitForBlast(res.body.blast_id);
+    assert.equal(blast.status, 'failed');
+    assert.equal(blast.status_reason, 'no recipient had a usable phone number');
+    assert.equal((await svc.api.allLogs(blast.id))[0].customer_id, bad!.id);
+    const none = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'filter', filter_params: { status: 'nobody-has-this' }, message: 'Halo' });
+    const empty = await svc.api.waitForBlast(none.body.blast_id);
+    assert.deepEqual([empty.status, empty.target_count, empty.status_reason], ['failed', 0, 'no customer matched the target']);
+  });
+
+  it('filters by attributes and status, and skips duplicate numbers within one blast', async () => {
+    await svc.api.createCustomers([
+      { name: 'X1', phone: '0813 1111 2222', status: 'vip', attributes: { tier: 'gold' } },
+      { name: 'X2', phone: '+62 813-1111-2222', status: 'vip', attributes: { tier: 'gold' } },
+      { name: 'X3', phone: mobileNumber(950), status: 'vip', attributes: { tier: 'silver' } },
+      { name: 'X4', phone: mobileNumber(951), status: 'active', attributes: { tier: 'gold' } },
+    ]);
+    const res = await svc.api.post('/api/v1/whatsapp/blast', {
+      target_type: 'filter',
+      filter_params: { status: 'vip', attributes: { tier: 'gold' } },
+      message: 'Halo {name}',
+    });
+    const blast = await svc.api.waitForBlast(res.body.blast_id);
+    const logs = await svc.api.allLogs(blast.id);
+    assert.deepEqual([blast.target_count, blast.sent_count, blast.skipped_count], [2, 1, 1]);
+    assert.match(logs.find((l) => l.status === 'skipped').error_message, /^duplicate number: customer \d+ has the same number$/);
+    assert.equal(logs.find((l) => l.status === 'sent').phone_number, '6281311112222');
+  });
+
+  it('marks recipients held by a dead worker "delivery unknown" and never resends them', async () => {
+    const customers = await svc.api.createCustomers([0, 1, 2].map((i) => ({ name: `Dead ${i}`, phone: mobileNumber(700 + i) })));
+    // A blast whose worker "died": resolved and claimed by an owner that no longer exists, lease long gone.
+    const { db } = svc.service.database;
+    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    const blastId = res.body.blast_id as number;
+    // Let the real worker resolve it and send; then rewind one sent row into a dead worker's claim.
+    await svc.api.waitForBlast(blastId);
+    const [victim] = await db.selectFrom('whatsapp_blast_logs').select('id').where('blast_id', '=', blastId).orderBy('id').limit(1).execute();
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('whatsapp_blast_logs').set({ status: 'sending', claim_owner: 'dead-host:1:gone', lease_expires_at: Date.now() - 1, sent_at: null, provider_message_id: null }).where('id', '=', victim!.id).execute();
+      await trx.updateTable('whatsapp_blasts').set((eb) => ({ status: 'processing', completed_at: null, sent_count: eb('sent_count', '-', 1), pending_count: 1 })).where('id', '=', blastId).execute();
+    });
+    const blast = await svc.api.waitForBlast(blastId);
+    assert.deepEqual([blast.status, blast.sent_count, blast.failed_count, blast.pending_count], ['completed', 2, 1, 0]);
+    const row = (await svc.api.allLogs(blastId)).find((l) => l.id === Number(victim!.id));
+    assert.deepEqual([row.status, row.error_message, row.attempts], ['failed', DELIVERY_UNKNOWN, 1]);
+  });
+});
+
+describe('worker: pacing holds across two worker processes sharing one database', () => {
+  let db: TestDatabase;
+  let api: TestService;
+  let second: TestService;
+  before(async () => {
+    db = await createTestDatabase();
+    const pause = { SEND_DELAY_MIN_MS: '150', SEND_DELAY_MAX_MS: '250', WORKER_CONCURRENCY: '3' };
+    api = await startTestService(pause, db);
+    second = await startTestService({ ...pause, ROLE: 'worker' }, db);
+  });
+  after(async () => {
+    await second.stop();
+    await api.stop();
+    await db.drop();
+  });
+
+  it('never sends two messages from the number closer than the minimum pause', async () => {
+    const customers = await api.api.createCustomers(Array.from({ length: 12 }, (_, i) => ({ name: `P${i}`, phone: mobileNumber(i) })));
+    const res = await api.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    const blast = await api.api.waitForBlast(res.body.blast_id, undefined, 30_000);
+    assert.equal(blast.sent_count, 12);
+    const times = (await api.api.allLogs(blast.id)).map((l) => Date.parse(l.sent_at)).sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    assert.ok(Math.min(...gaps) >= 150, `gaps ${gaps.join(', ')} ms`);
+  });
+});
