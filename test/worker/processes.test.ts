@@ -1,0 +1,111 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Api, createTestDatabase, mobileNumber, testEnv, waitFor, type TestDatabase } from '../helpers.js';
+import { apiUrlOf, spawnService, type ServiceProcess } from '../process-helpers.js';
+import { startFakeFonnte } from '../fakes/fonnte-fake.js';
+import { DELIVERY_UNKNOWN } from '../../src/worker/queue.repository.js';
+
+type Fake = Awaited<ReturnType<typeof startFakeFonnte>>;
+const TOKEN = 'fonnte-test-token-0123456789';
+
+/** Real processes (as `npm start` runs them) against a fake Fonnte: the multi-worker guarantees. */
+describe('separate worker processes against one database', () => {
+  let db: TestDatabase;
+  let fake: Fake;
+  let env: Record<string, string | undefined>;
+  const procs: ServiceProcess[] = [];
+  const start = (extra: Record<string, string>) => {
+    const proc = spawnService({ ...env, ...extra });
+    procs.push(proc);
+    return proc;
+  };
+
+  before(async () => {
+    db = await createTestDatabase();
+    fake = await startFakeFonnte();
+    fake.token = TOKEN;
+    env = testEnv(db, {
+      WA_GATEWAY: 'fonnte',
+      FONNTE_TOKEN: TOKEN,
+      FONNTE_BASE_URL: fake.url,
+      SEND_DELAY_MIN_MS: '120',
+      SEND_DELAY_MAX_MS: '180',
+      GATEWAY_TIMEOUT_MS: '1000',
+      WORKER_CONCURRENCY: '2',
+    });
+  });
+  after(async () => {
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    await fake.close();
+    await db.drop();
+  });
+
+  it('two workers share one blast: nobody twice, and the pause holds between every two sends', async () => {
+    const apiProc = start({ ROLE: 'api' });
+    const api = new Api(await apiUrlOf(apiProc));
+    await api.login();
+    const workers = [start({ ROLE: 'worker' }), start({ ROLE: 'worker' })];
+    await Promise.all(workers.map((w) => w.waitForLine(/worker started/)));
+    fake.latencyMs = 30;
+
+    const customers = await api.createCustomers(Array.from({ length: 24 }, (_, i) => ({ name: `W${i}`, phone: mobileNumber(i) })));
+    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    const blast = await api.waitForBlast(res.body.blast_id, undefined, 30_000);
+
+    assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 24, 0]);
+    const targets = fake.requests.map((r) => r.form.target);
+    assert.equal(targets.length, 24);
+    assert.equal(new Set(targets).size, 24, 'a recipient was sent twice');
+    const arrivals = fake.requests.map((r) => r.at).sort((a, b) => a - b);
+    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
+    assert.ok(Math.min(...gaps) >= 120, `gaps between sends: ${gaps.join(', ')} ms`);
+    const logs = await api.allLogs(blast.id);
+    assert.deepEqual(new Set(logs.map((l) => l.provider_message_id)).size, 24);
+
+    apiProc.child.kill('SIGTERM');
+    workers.forEach((w) => w.child.kill('SIGTERM'));
+    assert.deepEqual(await Promise.all([apiProc.exited, ...workers.map((w) => w.exited)]), [0, 0, 0]);
+  });
+
+  it('a worker killed with SIGKILL mid-blast: the rest finish by themselves, nobody is sent twice', async () => {
+    fake.requests.length = 0;
+    fake.latencyMs = 150;
+    const apiProc = start({ ROLE: 'api' });
+    const api = new Api(await apiUrlOf(apiProc));
+    await api.login();
+    const victim = start({ ROLE: 'worker' });
+    await victim.waitForLine(/worker started/);
+
+    const customers = await api.createCustomers(Array.from({ length: 20 }, (_, i) => ({ name: `K${i}`, phone: mobileNumber(100 + i) })));
+    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    const blastId = res.body.blast_id as number;
+    await waitFor(async () => fake.requests.length >= 5 || undefined, 20_000, 'five sends');
+    // Kill right after a request arrives: it is in flight, as the fake answers after 150 ms.
+    const seen = fake.requests.length;
+    await waitFor(async () => fake.requests.length > seen || undefined, 5_000, 'a request in flight');
+    victim.child.kill('SIGKILL');
+    await victim.exited;
+
+    const successor = start({ ROLE: 'worker' });
+    const blast = await api.waitForBlast(blastId, undefined, 40_000);
+
+    const targets = fake.requests.map((r) => r.form.target);
+    assert.equal(new Set(targets).size, targets.length, 'a recipient was sent twice');
+    const logs = await api.allLogs(blastId);
+    assert.equal(logs.length, 20);
+    assert.ok(logs.every((l) => l.status === 'sent' || l.status === 'failed'), 'every recipient ends final');
+    const unknown = logs.filter((l) => l.status === 'failed');
+    assert.equal(unknown.length, 1, 'exactly the recipient in flight at the kill is "delivery unknown"');
+    assert.ok(unknown.every((l) => l.error_message === DELIVERY_UNKNOWN));
+    assert.equal(blast.sent_count + blast.failed_count, 20);
+    assert.equal(blast.status, 'completed');
+    // Every recipient recorded as sent did reach the gateway.
+    const sentNumbers = new Set(logs.filter((l) => l.status === 'sent').map((l) => l.phone_number));
+    assert.ok([...sentNumbers].every((n) => targets.includes(n)));
+
+    successor.child.kill('SIGTERM');
+    apiProc.child.kill('SIGTERM');
+    assert.deepEqual(await Promise.all([successor.exited, apiProc.exited]), [0, 0]);
+  });
+});
