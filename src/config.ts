@@ -75,6 +75,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
       schema: EnvSchema,
       data: { ...given },
       dotenv: false,
+      env: false,
     });
   } catch (error) {
     throw new ConfigError(`invalid configuration: ${(error as Error).message}`);

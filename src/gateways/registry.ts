@@ -40,7 +40,7 @@ export async function createGateway(
   const provider = await loadProvider(name);
   let settings: Record<string, unknown>;
   try {
-    settings = envSchema({ schema: provider.settings, data: { ...env }, dotenv: false }) as Record<string, unknown>;
+    settings = envSchema({ schema: provider.settings, data: { ...env }, dotenv: false, env: false }) as Record<string, unknown>;
   } catch (error) {
     throw new ConfigError(`invalid configuration for WA_GATEWAY=${name}: ${(error as Error).message}`);
   }

@@ -19,8 +19,8 @@ export interface WindowResult {
 
 /**
  * Sends claimed recipients one at a time, in order. Stops early, handing the rest back untried,
- * when the number fails at account level, when the window's time budget is spent (so the lease
- * cannot run out mid-send), or when the worker is stopping.
+ * when the number fails at account level or is rate limited, when the window's time budget is
+ * spent (so the lease cannot run out mid-send), or when the worker is stopping.
  */
 export async function sendWindow(
   deps: WorkerDeps,
@@ -35,7 +35,8 @@ export async function sendWindow(
 
   for (const recipient of claimed) {
     const ref = { id: recipient.id, blastId: recipient.blast_id };
-    const mayStart = !result.accountFailure && !options.isStopping() && clock.now() - started < options.budgetMs;
+    const numberMustWait = result.accountFailure !== undefined || result.rateLimitedMs !== undefined;
+    const mayStart = !numberMustWait && !options.isStopping() && clock.now() - started < options.budgetMs;
     // The first recipient is always attempted: a window exists to make progress.
     if (!mayStart && result.outcomes.length > 0) {
       result.outcomes.push({ ...ref, kind: 'released' });

@@ -108,4 +108,28 @@ describe('separate worker processes against one database', () => {
     apiProc.child.kill('SIGTERM');
     assert.deepEqual(await Promise.all([successor.exited, apiProc.exited]), [0, 0]);
   });
+
+  it('SIGTERM lets the send in flight finish and be recorded, then exits cleanly', async () => {
+    fake.requests.length = 0;
+    fake.latencyMs = 400;
+    const apiProc = start({ ROLE: 'api' });
+    const api = new Api(await apiUrlOf(apiProc));
+    await api.login();
+    const worker = start({ ROLE: 'worker' });
+    await worker.waitForLine(/worker started/);
+    const customers = await api.createCustomers(Array.from({ length: 5 }, (_, i) => ({ name: `S${i}`, phone: mobileNumber(200 + i) })));
+    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    await waitFor(async () => fake.requests.length >= 1 || undefined, 10_000, 'a request in flight');
+    worker.child.kill('SIGTERM');
+    assert.equal(await worker.exited, 0);
+
+    const logs = await api.allLogs(res.body.blast_id);
+    const inFlight = logs.find((l) => l.phone_number === fake.requests[0]!.form.target);
+    assert.equal(inFlight.status, 'sent', 'the send in flight at SIGTERM was recorded, not lost');
+    assert.equal(logs.filter((l) => l.status === 'sending').length, 0, 'nothing left claimed');
+    assert.equal(logs.filter((l) => l.status === 'sent').length, fake.requests.length);
+    assert.ok(logs.some((l) => l.status === 'pending'), 'the rest waits for the next worker');
+    apiProc.child.kill('SIGTERM');
+    assert.equal(await apiProc.exited, 0);
+  });
 });

@@ -36,14 +36,25 @@ export default defineProvider({
           throw classifyNetworkError(error, 'fonnte');
         }
         const text = await response.text().catch(() => '');
-        if (!response.ok) throw classifyHttpStatus(response.status, 'fonnte', '', response.headers.get('retry-after'));
+        if (!response.ok) {
+          // Fonnte documents no 4xx of its own: one means a wrong FONNTE_BASE_URL (404/405),
+          // which would fail every recipient in turn, so it stops the number instead.
+          if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+            throw new GatewayError('account', `fonnte: unexpected HTTP ${response.status} (check FONNTE_BASE_URL)`);
+          }
+          throw classifyHttpStatus(response.status, 'fonnte', '', response.headers.get('retry-after'));
+        }
         const body = parseJson(text);
-        if (body === undefined) throw new GatewayError('unknown_outcome', 'delivery unknown: fonnte answered with something other than JSON');
-        if ((body.status ?? body.Status) === true) {
-          const id = Array.isArray(body.id) ? body.id[0] : body.id;
+        const status = body?.status ?? body?.Status;
+        if (status === true) {
+          const id = Array.isArray(body!.id) ? body!.id[0] : body!.id;
           return { providerMessageId: id === undefined || id === null ? null : String(id) };
         }
-        throw classifyFonnteReason(String(body.reason ?? body.detail ?? 'unknown reason'));
+        if (status !== false) {
+          // Not an answer Fonnte documents: the message may or may not be queued.
+          throw new GatewayError('unknown_outcome', 'delivery unknown: fonnte answered without a status');
+        }
+        throw classifyFonnteReason(String(body!.reason ?? body!.detail ?? 'unknown reason'));
       },
     };
   },
