@@ -21,6 +21,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(({ schema, httpPart }) => compilerFor(httpPart).compile(schema));
+  // JSON and multipart only: a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   await app.register(multipart, {
     limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 4 * 1024 * 1024, parts: 25 },

@@ -17,6 +17,20 @@ export async function readBlastRequest(request: FastifyRequest): Promise<{ body:
 
   const fields: Record<string, unknown> = {};
   let imageBytes: Buffer | null = null;
+  try {
+    imageBytes = await readParts(request, fields);
+  } catch (error) {
+    // The multipart reader reports the 5 MB limit without saying which field broke it.
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw imageTooLarge();
+    throw error;
+  }
+  const body = assertValid(BlastRequest, fields);
+  return { body, image: imageBytes === null ? null : await checkImage(imageBytes) };
+}
+
+/** Collects the text fields into `fields`; returns the image's bytes, if one was sent. */
+async function readParts(request: FastifyRequest, fields: Record<string, unknown>): Promise<Buffer | null> {
+  let imageBytes: Buffer | null = null;
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname !== 'image' || imageBytes !== null) {
@@ -30,8 +44,7 @@ export async function readBlastRequest(request: FastifyRequest): Promise<{ body:
     if (part.fieldname in fields) throw invalid('A field was given twice.', [{ field: part.fieldname, message: 'is given more than once' }]);
     fields[part.fieldname] = JSON_FIELDS.has(part.fieldname) ? parseJsonField(part.fieldname, value) : value;
   }
-  const body = assertValid(BlastRequest, fields);
-  return { body, image: imageBytes === null ? null : await checkImage(imageBytes) };
+  return imageBytes;
 }
 
 function parseJsonField(field: string, value: string): unknown {
@@ -45,7 +58,7 @@ function parseJsonField(field: string, value: string): unknown {
 
 async function checkImage(bytes: Buffer): Promise<UploadedImage> {
   if (bytes.length === 0) throw invalid('The image is empty.', [{ field: 'image', message: 'is an empty file' }]);
-  if (bytes.length > MAX_IMAGE_BYTES) throw new AppError('payload_too_large', 'The image is larger than 5 MB.', [{ field: 'image', message: 'exceeds 5 MB' }]);
+  if (bytes.length > MAX_IMAGE_BYTES) throw imageTooLarge();
   const type = await fileTypeFromBuffer(bytes);
   if (!type || !IMAGE_TYPES.includes(type.mime)) {
     throw new AppError('unsupported_media_type', 'The image must be a JPEG or PNG file.', [
@@ -54,3 +67,5 @@ async function checkImage(bytes: Buffer): Promise<UploadedImage> {
   }
   return { mime: type.mime, content: bytes };
 }
+
+const imageTooLarge = () => new AppError('payload_too_large', 'The image is larger than 5 MB.', [{ field: 'image', message: 'exceeds 5 MB' }]);

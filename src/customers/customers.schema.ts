@@ -11,7 +11,7 @@ export const Attributes = Type.Record(AttributeKey, Type.Union([Type.String({ ma
 
 export const CustomerInput = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
+    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
     phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
     status: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     attributes: Type.Optional(Attributes),

@@ -118,6 +118,6 @@ describe('worker: pacing holds across lanes competing for one number', () => {
     const times = (await svc.api.allLogs(blast.id)).map((l) => Date.parse(l.sent_at)).sort((a, b) => a - b);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     assert.ok(Math.min(...gaps) >= 150, `gaps ${gaps.join(', ')} ms`);
-    assert.ok(Math.max(...gaps) < 1000, `no lane slept past the due time: ${gaps.join(', ')} ms`);
+    assert.ok(Math.max(...gaps) < 1500, `no lane slept far past the due time: ${gaps.join(', ')} ms`);
   });
 });
