@@ -6,11 +6,30 @@ import type { Logger } from 'pino';
 export interface OutgoingMessage {
   /** Digits only, with country code: 6281234567890. */
   to: string;
+  /** The rendered text (a caption when there is an image). */
   text: string;
-  /** Public URL of the image to attach, for providers that fetch media by URL. */
-  imageUrl?: string;
+  image?: OutgoingImage;
+  /** An approved template, for providers that need one outside the 24-hour window. */
+  template?: OutgoingTemplate;
   /** Our id for this recipient (the log row), for providers that echo a reference back. */
   reference: string;
+}
+
+export interface OutgoingImage {
+  /** Public URL (under PUBLIC_BASE_URL), for providers that fetch media by URL. */
+  url: string;
+  mime: string;
+  /** Stable and unique per image (its unguessable token): a key to cache an upload by. */
+  key: string;
+  /** The bytes, for providers that take an upload instead of a URL. */
+  load(): Promise<Buffer>;
+}
+
+export interface OutgoingTemplate {
+  name: string;
+  language: string;
+  /** Rendered per recipient, in order: {{1}}, {{2}}, … */
+  bodyParams: string[];
 }
 
 export interface SendResult {
@@ -49,6 +68,40 @@ export class GatewayError extends Error {
   }
 }
 
+/** A delivery receipt or an inbound message, in our terms. */
+export type WebhookEvent =
+  | {
+      kind: 'status';
+      providerMessageId: string;
+      /** Our reference (the log row id), where the provider echoes it back. */
+      reference?: string;
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      error?: string;
+      at: number;
+    }
+  | { kind: 'inbound'; from: string; text: string; at: number };
+
+/** What a webhook route received: the raw bytes, because signatures are over them. */
+export interface WebhookRequest {
+  method: 'GET' | 'POST';
+  /** The URL the provider called, as it saw it (PUBLIC_BASE_URL + path + query). */
+  publicUrl: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string>;
+  rawBody: Buffer;
+  /** The path segment after /webhooks/<provider>/, if any (Fonnte's secret). */
+  pathSecret?: string;
+}
+
+export interface WebhookHandler {
+  /** GET subscription handshakes (Meta): the answer to send. */
+  handshake?(request: WebhookRequest): { status: number; body: string };
+  /** True when the request provably comes from the provider (signature, secret). */
+  verify(request: WebhookRequest): boolean;
+  /** The events in a verified request; unknown or irrelevant content yields none. */
+  parse(request: WebhookRequest): WebhookEvent[];
+}
+
 export interface ProviderContext {
   logger: Logger;
   publicBaseUrl: string | undefined;
@@ -64,6 +117,8 @@ export interface ProviderDefinition<S extends TSchema = TSchema> {
   settings: S;
   secrets: (keyof Static<S> & string)[];
   create(settings: Static<S>, context: ProviderContext): Gateway;
+  /** Receipts and inbound messages, for providers that post them to us. */
+  webhook?(settings: Static<S>, context: ProviderContext): WebhookHandler;
 }
 
 export function defineProvider<S extends TSchema>(definition: ProviderDefinition<S>): ProviderDefinition<S> {

@@ -107,7 +107,7 @@ export async function loadBlastForSending(db: Kysely<DB>, blastId: number) {
   return db
     .selectFrom('whatsapp_blasts')
     .leftJoin('blast_images', 'blast_images.id', 'whatsapp_blasts.image_id')
-    .select(['whatsapp_blasts.message_template', 'blast_images.token as image_token'])
+    .select(['whatsapp_blasts.message_template', 'blast_images.token as image_token', 'blast_images.mime as image_mime'])
     .where('whatsapp_blasts.id', '=', blastId)
     .executeTakeFirst();
 }

@@ -2,7 +2,9 @@ import { renderTemplate } from '../blasts/template.js';
 import { parseJsonObject } from '../customers/customers.service.js';
 import { GatewayError } from '../gateways/gateway.js';
 import { scrubSecrets } from '../gateways/registry.js';
-import { imageUrl } from '../blasts/blasts.service.js';
+import { getImage, imageUrl } from '../blasts/blasts.service.js';
+import type { Database } from '../db/connection.js';
+import type { OutgoingImage } from '../gateways/gateway.js';
 import * as queue from './queue.repository.js';
 import { outcomeOfFailure } from './retry-policy.js';
 import type { WorkerDeps } from './worker.js';
@@ -64,7 +66,7 @@ export async function sendWindow(
         {
           to: recipient.phone_number,
           text: rendered.text,
-          imageUrl: blast.image_token ? imageUrl(settings.publicBaseUrl, blast.image_token) : undefined,
+          image: blast.image_token ? outgoingImage(database, settings.publicBaseUrl, blast.image_token, blast.image_mime!) : undefined,
           reference: String(recipient.id),
         },
         AbortSignal.timeout(settings.gatewayTimeoutMs),
@@ -87,4 +89,14 @@ export async function sendWindow(
     result.lastSendAt = clock.now();
   }
   return result;
+}
+
+/** The blast's image as gateways see it: a public URL, and the bytes on demand (for uploads). */
+function outgoingImage(database: Database, publicBaseUrl: string | undefined, token: string, mime: string): OutgoingImage {
+  return {
+    url: imageUrl(publicBaseUrl, token),
+    mime,
+    key: token,
+    load: async () => Buffer.from((await getImage(database.db, token)).content),
+  };
 }

@@ -64,7 +64,7 @@ describe('fonnte gateway against the fake Fonnte', () => {
   });
 
   it('passes the image as `url`', async () => {
-    await gateway.send(message({ imageUrl: 'https://blast.example.id/media/p.jpg' }), AbortSignal.timeout(5_000));
+    await gateway.send(message({ image: { url: 'https://blast.example.id/media/p.jpg', mime: 'image/jpeg', key: 'p', load: async () => Buffer.alloc(0) } }), AbortSignal.timeout(5_000));
     assert.equal(fake.requests[0]?.form.url, 'https://blast.example.id/media/p.jpg');
   });
 

@@ -28,7 +28,7 @@ export default defineProvider({
       needsPublicImageUrl: true,
       async send(message, signal) {
         const form = new URLSearchParams({ target: message.to, message: message.text, countryCode: '0' });
-        if (message.imageUrl) form.set('url', message.imageUrl);
+        if (message.image) form.set('url', message.image.url);
         let response: Response;
         try {
           response = await fetch(endpoint, { method: 'POST', headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal });

@@ -13,7 +13,7 @@ export default defineProvider({
       credentialsFingerprint: fingerprint('log'),
       needsPublicImageUrl: false,
       async send(message) {
-        logger.info({ to: message.to, text: message.text, image: message.imageUrl ?? null }, 'log gateway: would send');
+        logger.info({ to: message.to, text: message.text, image: message.image?.url ?? null, template: message.template ?? null }, 'log gateway: would send');
         return { providerMessageId: `log-${randomUUID()}` };
       },
     };
