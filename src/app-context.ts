@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database } from './db/connection.js';
-import type { Gateway } from './gateways/gateway.js';
+import type { Gateway, WebhookHandler } from './gateways/gateway.js';
 
 /** What the HTTP layer and the worker share; built once at start (or by a test). */
 export interface AppContext {
@@ -11,6 +11,8 @@ export interface AppContext {
   clock: Clock;
   logger: Logger;
   gateway: Gateway;
+  /** The configured gateway's receipts and inbound messages, if it posts any. */
+  webhook?: WebhookHandler;
   /** Tells workers in this process that new work exists (workers elsewhere poll). */
   notifyWork: () => void;
 }

@@ -8,6 +8,7 @@ import { blastRoutes, mediaRoutes } from './blasts/blasts.routes.js';
 import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { webhookRoutes } from './webhooks/webhooks.routes.js';
 import { compilerFor } from './http/validation.js';
 
 /** Builds the HTTP application; never listens (server.ts does, tests use inject or listen on :0). */
@@ -38,6 +39,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }
   });
   await app.register(mediaRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
 
   await app.register(
     async (api) => {

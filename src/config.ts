@@ -33,6 +33,8 @@ const EnvSchema = Type.Object({
   /** First retry waits about this long; each later one twice as long, up to RETRY_MAX_MS. */
   RETRY_BASE_MS: Type.Integer({ default: 5000, minimum: 1 }),
   RETRY_MAX_MS: Type.Integer({ default: 300000, minimum: 1 }),
+  /** Inbound messages that are exactly one of these words (any case) opt the customer out. */
+  OPT_OUT_KEYWORDS: Type.String({ default: 'STOP,BERHENTI,UNSUBSCRIBE,UNSUB', minLength: 1 }),
   /** How often an idle worker in another process looks for new work. */
   WORKER_POLL_MS: Type.Integer({ default: 1000, minimum: 10, maximum: 60000 }),
 });
@@ -62,6 +64,7 @@ export interface Config {
   retryBaseMs: number;
   retryMaxMs: number;
   workerPollMs: number;
+  optOutKeywords: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +111,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     retryBaseMs: env.RETRY_BASE_MS,
     retryMaxMs: env.RETRY_MAX_MS,
     workerPollMs: env.WORKER_POLL_MS,
+    optOutKeywords: Object.freeze(env.OPT_OUT_KEYWORDS.split(',').map((k) => k.trim().toUpperCase()).filter(Boolean)),
   });
 }
 

@@ -34,7 +34,7 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
   try {
     const applied = await migrateToLatest(database);
     if (applied.length > 0) logger.info({ migrations: applied, engine: database.engine }, 'database migrated');
-    const { gateway, secrets } = await createGateway(config.gateway, config.env, { logger, publicBaseUrl: config.publicBaseUrl });
+    const { gateway, webhook, secrets } = await createGateway(config.gateway, config.env, { logger, publicBaseUrl: config.publicBaseUrl });
     if (config.adminEmail && config.adminPassword) {
       if (await ensureAdmin(database.db, { email: config.adminEmail, password: config.adminPassword }, clock.now())) {
         logger.info({ email: config.adminEmail }, 'first admin created');
@@ -78,7 +78,7 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
     let app: FastifyInstance | undefined;
     let url: string | undefined;
     if (config.role !== 'worker') {
-      const ctx: AppContext = { config, database, clock, logger, gateway, notifyWork: () => worker?.notify() };
+      const ctx: AppContext = { config, database, clock, logger, gateway, webhook, notifyWork: () => worker?.notify() };
       app = await buildApp(ctx);
       url = await app.listen({ host: config.host, port: config.port });
     }

@@ -23,14 +23,24 @@ export async function findImageByToken(db: Kysely<DB>, token: string) {
 /** A new blast is `queued` with no recipients yet: the worker resolves them (see recipients.repository). */
 export async function insertBlast(
   db: Kysely<DB>,
-  blast: { adminId: number; title: string | null; template: string; targetType: TargetType; targetParams: string | null; imageId: number | null; now: number },
+  blast: {
+    adminId: number;
+    title: string | null;
+    message: string;
+    template: string | null;
+    targetType: TargetType;
+    targetParams: string | null;
+    imageId: number | null;
+    now: number;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('whatsapp_blasts')
     .values({
       admin_id: blast.adminId,
       title: blast.title,
-      message_template: blast.template,
+      message_template: blast.message,
+      template: blast.template,
       target_type: blast.targetType,
       target_params: blast.targetParams,
       image_id: blast.imageId,
@@ -56,6 +66,9 @@ const blastColumns = [
   'whatsapp_blasts.sent_count',
   'whatsapp_blasts.failed_count',
   'whatsapp_blasts.skipped_count',
+  'whatsapp_blasts.delivered_count',
+  'whatsapp_blasts.read_count',
+  'whatsapp_blasts.template',
   'whatsapp_blasts.created_at',
   'whatsapp_blasts.expanded_at',
   'whatsapp_blasts.started_at',
@@ -96,7 +109,7 @@ export async function listLogs(
 ) {
   let rows = db
     .selectFrom('whatsapp_blast_logs')
-    .select(['id', 'customer_id', 'phone_number', 'status', 'error_message', 'attempts', 'provider_message_id', 'sent_at', 'updated_at'])
+    .select(['id', 'customer_id', 'phone_number', 'status', 'error_message', 'attempts', 'provider_message_id', 'sent_at', 'delivered_at', 'read_at', 'updated_at'])
     .where('blast_id', '=', blastId);
   let count = db.selectFrom('whatsapp_blast_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('blast_id', '=', blastId);
   if (filter.status) {

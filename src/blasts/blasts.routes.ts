@@ -13,7 +13,7 @@ export const blastRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.post('/whatsapp/blast', { bodyLimit: BLAST_BODY_LIMIT }, async (request, reply) => {
     const { body, image } = await readBlastRequest(request);
     const blastId = await service.acceptBlast(
-      { db, engine, now: ctx.clock.now(), publicBaseUrl: ctx.config.publicBaseUrl, gatewayNeedsImageUrl: ctx.gateway.needsPublicImageUrl },
+      { db, engine, now: ctx.clock.now(), publicBaseUrl: ctx.config.publicBaseUrl, gateway: ctx.gateway },
       request.admin.id,
       body,
       image,

@@ -9,13 +9,14 @@ import { newOpaqueToken } from '../auth/secrets.js';
 import * as repo from './blasts.repository.js';
 import type { BlastRequest } from './blasts.schema.js';
 import { placeholdersOf } from './template.js';
+import type { Gateway } from '../gateways/gateway.js';
 
 export interface BlastContext {
   db: Kysely<DB>;
   engine: Engine;
   now: number;
   publicBaseUrl: string | undefined;
-  gatewayNeedsImageUrl: boolean;
+  gateway: Pick<Gateway, 'provider' | 'needsPublicImageUrl' | 'supportsTemplates' | 'requiresTemplate'>;
 }
 
 export interface UploadedImage {
@@ -29,9 +30,18 @@ export interface UploadedImage {
  */
 export async function acceptBlast(ctx: BlastContext, adminId: number, request: BlastRequest, image: UploadedImage | null) {
   const errors: FieldError[] = [];
-  const message = request.message.trim();
-  if (message === '') errors.push({ field: 'message', message: 'must not be blank' });
-
+  const message = (request.message ?? '').trim();
+  const template = request.template;
+  if (message === '' && !template) errors.push({ field: 'message', message: 'must not be blank' });
+  if (template && !ctx.gateway.supportsTemplates) {
+    errors.push({ field: 'template', message: `the ${ctx.gateway.provider} gateway does not send templates` });
+  }
+  if (!template && ctx.gateway.requiresTemplate) {
+    errors.push({
+      field: 'template',
+      message: `is required: ${ctx.gateway.provider} delivers free text only to customers who wrote in the last 24 hours, and this service is set to send templates only (META_REQUIRE_TEMPLATE)`,
+    });
+  }
   const ids = [...new Set(request.customer_ids ?? [])];
   const filter = request.filter_params;
   if (request.target_type === 'selected' && ids.length === 0) {
@@ -46,15 +56,16 @@ export async function acceptBlast(ctx: BlastContext, adminId: number, request: B
   if (request.target_type !== 'filter' && filter && Object.keys(filter).length > 0) {
     errors.push({ field: 'filter_params', message: "is only used when target_type is 'filter'" });
   }
-  if (image && ctx.gatewayNeedsImageUrl && !ctx.publicBaseUrl) {
+  if (image && ctx.gateway.needsPublicImageUrl && !ctx.publicBaseUrl) {
     errors.push({ field: 'image', message: 'the gateway fetches images by URL: set PUBLIC_BASE_URL to send images' });
   }
-  if (message !== '') {
-    const known = await knownAttributeKeys(ctx.db);
-    const unknown = placeholdersOf(message).filter((p) => !(CUSTOMER_FIELDS as readonly string[]).includes(p) && !known.has(p));
+  const known = await knownAttributeKeys(ctx.db);
+  const texts: [string, string][] = [['message', message], ...(template?.body_params ?? []).map((p, i): [string, string] => [`template.body_params[${i}]`, p])];
+  for (const [field, text] of texts) {
+    const unknown = placeholdersOf(text).filter((p) => !(CUSTOMER_FIELDS as readonly string[]).includes(p) && !known.has(p));
     if (unknown.length > 0) {
       errors.push({
-        field: 'message',
+        field,
         message: `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}: use ${[...CUSTOMER_FIELDS, ...known].map((p) => `{${p}}`).join(', ')}`,
       });
     }
@@ -84,10 +95,11 @@ export async function acceptBlast(ctx: BlastContext, adminId: number, request: B
     return repo.insertBlast(trx, {
       adminId,
       title: request.title?.trim() || null,
-      template: message,
+      message,
       targetType: request.target_type,
       targetParams,
       imageId,
+      template: template ? JSON.stringify(template) : null,
       now: ctx.now,
     });
   });
@@ -139,6 +151,8 @@ export function toBlastResponse(row: repo.BlastRow) {
     target_type: row.target_type,
     target_count: row.target_count,
     sent_count: row.sent_count,
+    delivered_count: row.delivered_count,
+    read_count: row.read_count,
     failed_count: row.failed_count,
     pending_count: row.pending_count,
     skipped_count: row.skipped_count,
@@ -154,6 +168,7 @@ export function toBlastDetailResponse(row: repo.BlastRow, publicBaseUrl: string 
   return {
     ...toBlastResponse(row),
     message_template: row.message_template,
+    template: row.template === null ? null : (JSON.parse(row.template) as unknown),
     customer_ids: row.target_type === 'selected' ? params : undefined,
     filter_params: row.target_type === 'filter' ? params : undefined,
     image: row.image_token
@@ -172,6 +187,8 @@ export function toLogResponse(row: repo.LogRow) {
     attempts: row.attempts,
     provider_message_id: row.provider_message_id,
     sent_at: iso(row.sent_at),
+    delivered_at: iso(row.delivered_at),
+    read_at: iso(row.read_at),
     updated_at: iso(row.updated_at),
   };
 }

@@ -4,6 +4,8 @@ import type { DB, TargetType } from '../db/schema.js';
 import { customerFilterCondition, customerIdIn } from '../customers/customers.repository.js';
 import type { CustomerFilter } from '../customers/customers.schema.js';
 
+export const OPTED_OUT = 'the customer opted out of WhatsApp messages';
+
 export type UnexpandedBlast = { id: number; target_type: TargetType; target_params: string | null };
 
 /** Locks the oldest blast whose recipients are not resolved yet; other workers skip it. */
@@ -24,8 +26,8 @@ export async function lockNextUnexpandedBlast(db: Kysely<DB>, engine: Engine): P
 /**
  * Resolves a blast's audience into recipient rows with one INSERT … SELECT, never row by row
  * through JavaScript. Numbers were checked when the customer was saved (phone_normalized or
- * phone_error), so here each customer becomes `pending`, or `skipped` with the reason: no usable
- * number, or the same number as an earlier customer of this blast.
+ * phone_error), so here each customer becomes `pending`, or `skipped` with the reason: opted out,
+ * no usable number, or the same number as an earlier customer of this blast.
  */
 export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: UnexpandedBlast, now: number): Promise<void> {
   const audience = (eb: ExpressionBuilder<DB, 'customers'>): Expression<SqlBool> => {
@@ -40,6 +42,7 @@ export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: Un
       'customers.phone',
       'customers.phone_normalized',
       'customers.phone_error',
+      'customers.opted_out_at',
       sql<number>`ROW_NUMBER() OVER (PARTITION BY customers.phone_normalized ORDER BY customers.id)`.as('rank'),
       sql<number>`MIN(customers.id) OVER (PARTITION BY customers.phone_normalized)`.as('first_id'),
     ])
@@ -48,8 +51,9 @@ export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: Un
     sql<number>`CAST(${blast.id} AS BIGINT)`.as('blast_id'),
     'c.id as customer_id',
     sql<string>`COALESCE(c.phone_normalized, c.phone)`.as('phone_number'),
-    sql<string>`CASE WHEN c.phone_normalized IS NULL OR c.rank > 1 THEN 'skipped' ELSE 'pending' END`.as('status'),
-    sql<string>`CASE WHEN c.phone_normalized IS NULL THEN COALESCE(c.phone_error, 'no phone number')
+    sql<string>`CASE WHEN c.phone_normalized IS NULL OR c.rank > 1 OR c.opted_out_at IS NOT NULL THEN 'skipped' ELSE 'pending' END`.as('status'),
+    sql<string>`CASE WHEN c.opted_out_at IS NOT NULL THEN ${OPTED_OUT}
+      WHEN c.phone_normalized IS NULL THEN COALESCE(c.phone_error, 'no phone number')
       WHEN c.rank > 1 THEN 'duplicate number: customer ' || CAST(c.first_id AS TEXT) || ' has the same number'
       ELSE NULL END`.as('error_message'),
     sql<number>`CAST(${now} AS BIGINT)`.as('updated_at'),

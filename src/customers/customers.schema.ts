@@ -26,7 +26,16 @@ export const BulkCustomerInput = Type.Object(
   { additionalProperties: false },
 );
 
-export const CustomerPatch = Type.Partial(CustomerInput, { additionalProperties: false, minProperties: 1 });
+export const CustomerPatch = Type.Composite(
+  [
+    Type.Partial(CustomerInput),
+    Type.Object({
+      /** false clears an opt-out (the customer asked to receive messages again); true records one. */
+      opted_out: Type.Optional(Type.Boolean()),
+    }),
+  ],
+  { additionalProperties: false, minProperties: 1 },
+);
 export type CustomerPatch = Static<typeof CustomerPatch>;
 
 /** The recipient filter, shared by the customer list and by blasts with target_type `filter`. */

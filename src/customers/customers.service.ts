@@ -45,6 +45,8 @@ export async function updateCustomer(ctx: CustomerContext, id: number, patch: Cu
     if (patch.status !== undefined) changes.status = patch.status;
     if (patch.attributes !== undefined) changes.attributes = JSON.stringify(patch.attributes);
     if (patch.phone !== undefined) Object.assign(changes, phoneColumns(patch.phone, ctx.countryCode));
+    if (patch.opted_out === false) Object.assign(changes, { opted_out_at: null, opted_out_source: null });
+    if (patch.opted_out === true) Object.assign(changes, { opted_out_at: ctx.now, opted_out_source: 'admin' });
     const row = await repo.updateCustomer(trx, id, changes);
     if (!row) throw notFound(`Customer ${id}`);
     await repo.rememberAttributeKeys(trx, Object.keys(patch.attributes ?? {}));
@@ -90,6 +92,9 @@ export function toCustomerResponse(row: repo.CustomerRow) {
     phone_error: row.phone_error,
     status: row.status,
     attributes: parseJsonObject(row.attributes),
+    opted_out: row.opted_out_at !== null,
+    opted_out_at: row.opted_out_at === null ? null : new Date(Number(row.opted_out_at)).toISOString(),
+    opted_out_source: row.opted_out_source,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   };

@@ -36,6 +36,8 @@ export interface CustomersTable {
   attributes: JsonColumn;
   created_at: EpochMs;
   updated_at: EpochMs;
+  opted_out_at: EpochMs | null;
+  opted_out_source: string | null;
 }
 
 export interface CustomerAttributeKeysTable {
@@ -84,13 +86,16 @@ export interface WhatsappBlastsTable {
   sent_count: Generated<number>;
   failed_count: Generated<number>;
   skipped_count: Generated<number>;
+  delivered_count: Generated<number>;
+  read_count: Generated<number>;
+  template: string | null;
   created_at: EpochMs;
   expanded_at: EpochMs | null;
   started_at: EpochMs | null;
   completed_at: EpochMs | null;
 }
 
-export type LogStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+export type LogStatus = 'pending' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped';
 
 export interface WhatsappBlastLogsTable {
   id: Generated<number>;
@@ -105,7 +110,18 @@ export interface WhatsappBlastLogsTable {
   lease_expires_at: EpochMs | null;
   provider_message_id: string | null;
   sent_at: EpochMs | null;
+  delivered_at: EpochMs | null;
+  read_at: EpochMs | null;
   updated_at: EpochMs;
+}
+
+export interface ReceiptBacklogTable {
+  id: Generated<number>;
+  provider_message_id: string;
+  status: string;
+  error: string | null;
+  event_at: EpochMs;
+  received_at: EpochMs;
 }
 
 export interface DB {
@@ -117,4 +133,5 @@ export interface DB {
   blast_images: BlastImagesTable;
   whatsapp_blasts: WhatsappBlastsTable;
   whatsapp_blast_logs: WhatsappBlastLogsTable;
+  whatsapp_receipt_backlog: ReceiptBacklogTable;
 }

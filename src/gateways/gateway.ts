@@ -43,6 +43,10 @@ export interface Gateway {
   readonly credentialsFingerprint: string;
   /** True when images reach the provider only as a public URL (needs PUBLIC_BASE_URL). */
   readonly needsPublicImageUrl: boolean;
+  /** The provider sends approved templates (Meta, Twilio). */
+  readonly supportsTemplates?: boolean;
+  /** Free text is refused by configuration (META_REQUIRE_TEMPLATE): every blast needs a template. */
+  readonly requiresTemplate?: boolean;
   send(message: OutgoingMessage, signal: AbortSignal): Promise<SendResult>;
 }
 

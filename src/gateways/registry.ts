@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envSchema } from 'env-schema';
 import { ConfigError } from '../config.js';
-import type { Gateway, ProviderContext, ProviderDefinition } from './gateway.js';
+import type { Gateway, ProviderContext, ProviderDefinition, WebhookHandler } from './gateway.js';
 
 const PROVIDERS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'providers');
 
@@ -27,6 +27,7 @@ export async function loadProvider(name: string): Promise<ProviderDefinition> {
 
 export interface LoadedGateway {
   gateway: Gateway;
+  webhook?: WebhookHandler;
   /** Values that must never appear in logs or stored error texts. */
   secrets: string[];
 }
@@ -45,7 +46,7 @@ export async function createGateway(
     throw new ConfigError(`invalid configuration for WA_GATEWAY=${name}: ${(error as Error).message}`);
   }
   const secrets = provider.secrets.map((key) => settings[key]).filter((v): v is string => typeof v === 'string' && v !== '');
-  return { gateway: provider.create(settings as never, context), secrets };
+  return { gateway: provider.create(settings as never, context), webhook: provider.webhook?.(settings as never, context), secrets };
 }
 
 /** Replaces every secret inside a text (an error from a provider may echo the token). */

@@ -107,14 +107,14 @@ export async function loadBlastForSending(db: Kysely<DB>, blastId: number) {
   return db
     .selectFrom('whatsapp_blasts')
     .leftJoin('blast_images', 'blast_images.id', 'whatsapp_blasts.image_id')
-    .select(['whatsapp_blasts.message_template', 'blast_images.token as image_token', 'blast_images.mime as image_mime'])
+    .select(['whatsapp_blasts.message_template', 'whatsapp_blasts.template', 'blast_images.token as image_token', 'blast_images.mime as image_mime'])
     .where('whatsapp_blasts.id', '=', blastId)
     .executeTakeFirst();
 }
 
 export async function loadCustomers(db: Kysely<DB>, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom('customers').select(['id', 'name', 'phone', 'status', 'attributes']).where('id', 'in', ids).execute();
+  return db.selectFrom('customers').select(['id', 'name', 'phone', 'status', 'attributes', 'opted_out_at']).where('id', 'in', ids).execute();
 }
 
 /** What became of one claimed recipient. */

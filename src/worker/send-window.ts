@@ -1,10 +1,13 @@
 import { renderTemplate } from '../blasts/template.js';
+import { OPTED_OUT } from '../blasts/recipients.repository.js';
+import type { OutgoingTemplate } from '../gateways/gateway.js';
 import { parseJsonObject } from '../customers/customers.service.js';
 import { GatewayError } from '../gateways/gateway.js';
 import { scrubSecrets } from '../gateways/registry.js';
 import { getImage, imageUrl } from '../blasts/blasts.service.js';
 import type { Database } from '../db/connection.js';
 import type { OutgoingImage } from '../gateways/gateway.js';
+import type { BlastTemplate } from '../blasts/blasts.schema.js';
 import * as queue from './queue.repository.js';
 import { outcomeOfFailure } from './retry-policy.js';
 import type { WorkerDeps } from './worker.js';
@@ -51,7 +54,11 @@ export async function sendWindow(
       result.outcomes.push({ ...ref, kind: 'skipped', reason: 'the customer was deleted before the message was sent' });
       continue;
     }
-    const rendered = renderTemplate(blast.message_template, {
+    if (customer.opted_out_at !== null) {
+      result.outcomes.push({ ...ref, kind: 'skipped', reason: OPTED_OUT });
+      continue;
+    }
+    const rendered = renderMessage(blast, {
       ...parseJsonObject(customer.attributes),
       name: customer.name,
       phone: customer.phone,
@@ -66,6 +73,7 @@ export async function sendWindow(
         {
           to: recipient.phone_number,
           text: rendered.text,
+          template: rendered.template,
           image: blast.image_token ? outgoingImage(database, settings.publicBaseUrl, blast.image_token, blast.image_mime!) : undefined,
           reference: String(recipient.id),
         },
@@ -98,5 +106,22 @@ function outgoingImage(database: Database, publicBaseUrl: string | undefined, to
     mime,
     key: token,
     load: async () => Buffer.from((await getImage(database.db, token)).content),
+  };
+}
+
+type Rendered = { ok: true; text: string; template?: OutgoingTemplate } | { ok: false; missing: string[] };
+
+/** The message and the template's parameters for one customer; any missing value is reported. */
+function renderMessage(blast: { message_template: string; template: string | null }, values: Record<string, unknown>): Rendered {
+  const text = renderTemplate(blast.message_template, values);
+  if (blast.template === null) return text;
+  const template = JSON.parse(blast.template) as BlastTemplate;
+  const params = template.body_params.map((p) => renderTemplate(p, values));
+  const missing = [...(text.ok ? [] : text.missing), ...params.flatMap((p) => (p.ok ? [] : p.missing))];
+  if (missing.length > 0) return { ok: false, missing: [...new Set(missing)] };
+  return {
+    ok: true,
+    text: text.ok ? text.text : '',
+    template: { name: template.name, language: template.language, bodyParams: params.map((p) => (p.ok ? p.text : '')) },
   };
 }

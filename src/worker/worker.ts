@@ -10,6 +10,7 @@ import type { RetrySettings } from './retry-policy.js';
 import { randomPauseMs } from './retry-policy.js';
 import { sendWindow } from './send-window.js';
 import { WorkSignal } from './work-signal.js';
+import { applyBacklog } from '../webhooks/receipts.service.js';
 
 export interface WorkerSettings extends RetrySettings {
   sendDelayMinMs: number;
@@ -109,6 +110,8 @@ export class Worker {
     const { database, clock, logger } = this.#deps;
     const now = clock.now();
     const pause = Math.min(5_000, this.#leaseMs / 4);
+    // Receipts that arrived before their send was recorded (see webhooks/receipts.service).
+    await applyBacklog(database.db, now);
     if (!(await queue.hasExpiredClaims(database.db, now))) return pause;
     const recovered = await database.db.transaction().execute((trx) => queue.failExpiredClaims(trx, now));
     if (recovered > 0) logger.warn({ recipients: recovered }, 'recovered recipients held by a stopped worker (delivery unknown)');

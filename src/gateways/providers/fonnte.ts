@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import { timingSafeEqual } from 'node:crypto';
 import {
+  type WebhookHandler,
   classifyHttpStatus,
   classifyNetworkError,
   defineProvider,
@@ -18,8 +20,10 @@ export default defineProvider({
   settings: Type.Object({
     FONNTE_TOKEN: Type.String({ minLength: 1 }),
     FONNTE_BASE_URL: Type.String({ default: 'https://api.fonnte.com', pattern: '^https?://' }),
+    /** Secret path segment of our webhook: Fonnte documents no signature to check instead. */
+    FONNTE_WEBHOOK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   }),
-  secrets: ['FONNTE_TOKEN'],
+  secrets: ['FONNTE_TOKEN', 'FONNTE_WEBHOOK_TOKEN'],
   create(settings) {
     const endpoint = `${settings.FONNTE_BASE_URL.replace(/\/+$/, '')}/send`;
     return {
@@ -58,7 +62,52 @@ export default defineProvider({
       },
     };
   },
+  webhook: (settings) => fonnteWebhook(settings),
 });
+
+/**
+ * Fonnte posts device status updates and incoming messages to one URL per device, unsigned:
+ * we give it `/webhooks/fonnte/<FONNTE_WEBHOOK_TOKEN>` and accept only that secret path.
+ * Field names and status values are *unverified* (providers file): statuses we don't know are
+ * ignored rather than guessed.
+ */
+function fonnteWebhook(settings: { FONNTE_WEBHOOK_TOKEN?: string }): WebhookHandler {
+  return {
+    verify(request) {
+      const expected = settings.FONNTE_WEBHOOK_TOKEN;
+      if (!expected || request.pathSecret === undefined) return false;
+      const a = Buffer.from(request.pathSecret);
+      const b = Buffer.from(expected);
+      return a.length === b.length && timingSafeEqual(a, b);
+    },
+    parse(request) {
+      const body = parseBody(request.rawBody, String(request.headers['content-type'] ?? ''));
+      if (!body) return [];
+      const at = Date.now();
+      const id = body.id ?? body.stateid;
+      const state = String(body.state ?? body.status ?? '').toLowerCase();
+      const status = FONNTE_STATES[state];
+      if (id !== undefined && status) return [{ kind: 'status', providerMessageId: String(id), status, at, error: status === 'failed' ? `fonnte: ${state}` : undefined }];
+      if (typeof body.sender === 'string' && typeof body.message === 'string') return [{ kind: 'inbound', from: body.sender, text: body.message, at }];
+      return [];
+    },
+  };
+}
+
+const FONNTE_STATES: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  failed: 'failed',
+  invalid: 'failed',
+  expired: 'failed',
+};
+
+function parseBody(raw: Buffer, contentType: string): Record<string, unknown> | undefined {
+  const text = raw.toString('utf8');
+  if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  return parseJson(text);
+}
 
 /** Fonnte's reasons are free text; these patterns cover the ones its docs and users report. */
 export function classifyFonnteReason(reason: string): GatewayError {
