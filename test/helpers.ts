@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import assert from 'node:assert/strict';
 import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -62,6 +63,10 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string | und
     RETRY_MAX_MS: '200',
     WORKER_POLL_MS: '50',
     GATEWAY_TIMEOUT_MS: '2000',
+    // Tests log in and poll far more often than people do; test/http/protection.test.ts sets its own.
+    LOGIN_RATE_LIMIT_PER_IP: '10000',
+    LOGIN_RATE_LIMIT_PER_EMAIL: '10000',
+    API_RATE_LIMIT_PER_MINUTE: '1000000',
     ...overrides,
   };
 }
@@ -190,4 +195,25 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
 /** Valid, distinct Indonesian mobile numbers: 0812 0000 0001, 0812 0000 0002, … */
 export function mobileNumber(i: number): string {
   return `0812${String(i).padStart(8, '0')}`;
+}
+
+/** Asserts the contract's error shape {success:false, message, errors:[{field, message}]}, the status, and (optionally) the field named. */
+export function assertError(res: ApiResponse, status: number, field?: string): void {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+  assert.equal(res.body.success, false);
+  assert.equal(typeof res.body.message, 'string');
+  assert.ok(res.body.message.trim().length > 0, 'message must be a non-empty sentence');
+  assert.ok(Array.isArray(res.body.errors), `errors must be an array: ${JSON.stringify(res.body)}`);
+  for (const e of res.body.errors) {
+    assert.equal(typeof e.field, 'string');
+    assert.equal(typeof e.message, 'string');
+    assert.ok(e.message.length > 0);
+  }
+  if (field !== undefined) {
+    assert.ok(
+      res.body.errors.some((e: { field: string }) => e.field === field),
+      `errors should name "${field}": ${JSON.stringify(res.body.errors)}`,
+    );
+  }
 }

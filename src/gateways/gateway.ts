@@ -104,6 +104,8 @@ export interface WebhookHandler {
   verify(request: WebhookRequest): boolean;
   /** The events in a verified request; unknown or irrelevant content yields none. */
   parse(request: WebhookRequest): WebhookEvent[];
+  /** The body the provider expects back from a verified request (default: JSON `{success:true}`). */
+  readonly reply?: { contentType: string; body: string };
 }
 
 export interface ProviderContext {

@@ -1,8 +1,9 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../errors.js';
 import type { WebhookRequest } from '../gateways/gateway.js';
 import { handleEvents } from './receipts.service.js';
+import { WebhookBodyDoc, WebhookHandshakeSchema, WebhookReceiveSchema, WebhookWithSecretSchema } from './webhooks.schema.js';
 
 /** Receipts and inbound messages are small; a provider batching many stays well under this. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -33,14 +34,14 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
     pathSecret: secret,
   });
 
-  app.get<{ Params: { provider: string } }>('/webhooks/:provider', async (request, reply) => {
+  app.get<{ Params: { provider: string } }>('/webhooks/:provider', { schema: WebhookHandshakeSchema }, async (request, reply) => {
     const handler = handlerFor(request.params.provider);
     if (!handler.handshake) throw new AppError('not_found', 'This provider has no webhook handshake.');
     const answer = handler.handshake(toWebhookRequest(request));
     return reply.status(answer.status).type('text/plain').send(answer.body);
   });
 
-  const receive = async (request: FastifyRequest<{ Params: { provider: string; secret?: string } }>) => {
+  const receive = async (request: FastifyRequest<{ Params: { provider: string; secret?: string } }>, reply: FastifyReply) => {
     const handler = handlerFor(request.params.provider);
     const webhookRequest = toWebhookRequest(request, request.params.secret);
     if (!handler.verify(webhookRequest)) {
@@ -53,8 +54,9 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
       now: ctx.clock.now(),
     });
     request.log.info({ provider: request.params.provider, ...summary }, 'webhook handled');
+    if (handler.reply) return reply.type(handler.reply.contentType).send(handler.reply.body);
     return { success: true };
   };
-  app.post('/webhooks/:provider', receive);
-  app.post('/webhooks/:provider/:secret', receive);
+  app.post('/webhooks/:provider', { schema: WebhookReceiveSchema, config: { openapiBody: WebhookBodyDoc } }, receive);
+  app.post('/webhooks/:provider/:secret', { schema: WebhookWithSecretSchema, config: { openapiBody: WebhookBodyDoc } }, receive);
 };

@@ -1,26 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN, startTestService, type ApiResponse, type TestService } from '../helpers.js';
+import { ADMIN, startTestService, type ApiResponse, type TestService, assertError } from '../helpers.js';
 
-/** The contract's error shape: {success:false, message, errors:[{field, message}]}. */
-function assertError(res: ApiResponse, status: number, field?: string): void {
-  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
-  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
-  assert.equal(res.body.success, false);
-  assert.equal(typeof res.body.message, 'string');
-  assert.ok(res.body.message.trim().length > 0, 'message must be a non-empty sentence');
-  assert.ok(Array.isArray(res.body.errors), `errors must be an array: ${JSON.stringify(res.body)}`);
-  for (const e of res.body.errors) {
-    assert.equal(typeof e.field, 'string');
-    assert.equal(typeof e.message, 'string');
-  }
-  if (field !== undefined) {
-    assert.ok(
-      res.body.errors.some((e: { field: string }) => e.field === field),
-      `errors should name "${field}": ${JSON.stringify(res.body.errors)}`,
-    );
-  }
-}
 
 const LOGIN = '/api/v1/auth/login';
 

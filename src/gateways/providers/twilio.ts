@@ -188,6 +188,8 @@ function twilioWebhook(settings: TwilioSettings): WebhookHandler {
   return {
     verify: (request) => validTwilioSignature(request, settings.TWILIO_AUTH_TOKEN),
     parse: (request) => parseTwilioForm(formFields(request)),
+    // Inbound-message webhooks expect TwiML; an empty <Response/> means "no reply message".
+    reply: { contentType: 'text/xml', body: '<?xml version="1.0" encoding="UTF-8"?><Response/>' },
   };
 }
 
