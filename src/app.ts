@@ -5,9 +5,15 @@ import { sql } from 'kysely';
 import type { AppContext } from './app-context.js';
 import { authRoutes, requireAdmin } from './auth/auth.routes.js';
 import { blastRoutes, mediaRoutes } from './blasts/blasts.routes.js';
+import { lifecycleRoutes } from './blasts/lifecycle.routes.js';
 import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { HealthzSchema, ReadyzSchema } from './http/health.schema.js';
+import { registerOpenApi } from './http/openapi.js';
+import { installProtection } from './http/protection.js';
+import { echoRequestIds, requestIdOf } from './http/request-id.js';
+import { metricsRoutes } from './metrics/metrics.routes.js';
 import { webhookRoutes } from './webhooks/webhooks.routes.js';
 import { compilerFor } from './http/validation.js';
 
@@ -15,9 +21,10 @@ import { compilerFor } from './http/validation.js';
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
-    // Request ids on every line; trust an incoming one so logs join up across a proxy.
-    requestIdHeader: 'x-request-id',
-    genReqId: () => crypto.randomUUID(),
+    // Request ids on every line; a sane incoming x-request-id is kept so logs join up across a proxy.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    trustProxy: ctx.config.trustProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -25,12 +32,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // JSON and multipart only: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  echoRequestIds(app);
+  await installProtection(app, ctx.config); // security headers, CORS, rate limits: before any route
+  await registerOpenApi(app); // before any route: it documents the routes registered after it
   await app.register(multipart, {
     limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 4 * 1024 * 1024, parts: 25 },
   });
 
-  app.get('/healthz', async () => ({ success: true, status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  app.get('/healthz', { schema: HealthzSchema }, async () => ({ success: true, status: 'ok' }));
+  app.get('/readyz', { schema: ReadyzSchema }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(ctx.database.db);
       return { success: true, status: 'ready' };
@@ -38,6 +48,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       return reply.status(503).header('retry-after', '5').send({ success: false, message: 'The database is unreachable.', errors: [] });
     }
   });
+  await app.register(metricsRoutes, { metrics: ctx.metrics, token: ctx.config.metricsToken });
   await app.register(mediaRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
 
@@ -48,6 +59,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         requireAdmin(secured, ctx);
         await secured.register(customerRoutes, { ctx });
         await secured.register(blastRoutes, { ctx });
+        await secured.register(lifecycleRoutes, { ctx });
       });
     },
     { prefix: '/api/v1' },

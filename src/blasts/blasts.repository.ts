@@ -68,6 +68,7 @@ const blastColumns = [
   'whatsapp_blasts.skipped_count',
   'whatsapp_blasts.delivered_count',
   'whatsapp_blasts.read_count',
+  'whatsapp_blasts.cancelled_count',
   'whatsapp_blasts.template',
   'whatsapp_blasts.created_at',
   'whatsapp_blasts.expanded_at',

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CustomerFilter } from '../customers/customers.schema.js';
+import { Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
 
 /** WhatsApp's limit for a text message body. */
 export const MAX_MESSAGE_LENGTH = 4096;
@@ -18,6 +19,14 @@ export const BlastTemplate = Type.Object(
 );
 export type BlastTemplate = Static<typeof BlastTemplate>;
 
+/** The blast request of the original spec (backend-spec, section 1.A), without its image. */
+export const BLAST_REQUEST_EXAMPLE = {
+  target_type: 'selected',
+  customer_ids: [101, 102, 105],
+  filter_params: { status: 'active' },
+  message: 'Halo {name}, kami ada promo spesial untuk Anda!',
+};
+
 export const BlastRequest = Type.Object(
   {
     target_type: Type.Union([Type.Literal('selected'), Type.Literal('all'), Type.Literal('filter')]),
@@ -28,15 +37,15 @@ export const BlastRequest = Type.Object(
     template: Type.Optional(BlastTemplate),
     title: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [BLAST_REQUEST_EXAMPLE] },
 );
 export type BlastRequest = Static<typeof BlastRequest>;
 
 export const BlastStatusValue = Type.Union(
-  ['queued', 'processing', 'completed', 'failed'].map((s) => Type.Literal(s)),
+  ['queued', 'processing', 'paused', 'completed', 'cancelled', 'failed'].map((s) => Type.Literal(s)),
 );
 export const LogStatusValue = Type.Union(
-  ['pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped'].map((s) => Type.Literal(s)),
+  ['pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'].map((s) => Type.Literal(s)),
 );
 
 export const HistoryQuery = Type.Object(
@@ -60,3 +69,179 @@ export const LogsQuery = Type.Object(
 );
 
 export const BlastIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/**
+ * Documentation only: POST /whatsapp/blast reads JSON or multipart itself (blast-request.ts)
+ * and validates both with BlastRequest; this describes the multipart shape of the same fields.
+ */
+export const BlastMultipartDoc = Type.Object(
+  {
+    target_type: BlastRequest.properties.target_type,
+    customer_ids: Type.Optional(Type.String({ description: 'JSON text, for example `[101,102,105]`.' })),
+    filter_params: Type.Optional(Type.String({ description: 'JSON text, for example `{"status":"active"}`.' })),
+    message: BlastRequest.properties.message,
+    template: Type.Optional(Type.String({ description: 'JSON text, for example `{"name":"promo_juni","language":"id","body_params":["{name}"]}`.' })),
+    title: Type.Optional(Type.String({ maxLength: 200 })),
+    image: Type.Optional(
+      Type.String({ format: 'binary', contentMediaType: 'image/*', description: 'JPEG or PNG (judged by its bytes), at most 5 MB.' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ ...BLAST_REQUEST_EXAMPLE, customer_ids: '[101,102,105]', filter_params: '{"status":"active"}' }],
+  },
+);
+
+export const BlastRequestBodyDoc = {
+  content: {
+    'application/json': { schema: BlastRequest },
+    'multipart/form-data': { schema: BlastMultipartDoc },
+  },
+};
+
+export const BlastQueuedResponse = Type.Object(
+  {
+    success: SuccessTrue,
+    message: Type.String(),
+    blast_id: Type.Integer(),
+  },
+  { ...OPEN, description: 'Saved and queued; follow it with GET /api/v1/whatsapp/blast/{id}.', examples: [{ success: true, message: 'Blast message has been queued successfully.', blast_id: 55 }] },
+);
+
+/** One blast as history lists it (see toBlastResponse). */
+export const BlastResponse = Type.Object(
+  {
+    id: Type.Integer(),
+    title: Nullable(Type.String()),
+    admin_id: Type.Integer(),
+    status: Type.String({ description: '`queued`, `processing`, `completed` or `failed` (later versions may add states).' }),
+    status_reason: Nullable(Type.String()),
+    target_type: Type.String({ description: '`selected`, `all` or `filter`.' }),
+    target_count: Type.Integer(),
+    sent_count: Type.Integer(),
+    delivered_count: Type.Integer(),
+    read_count: Type.Integer(),
+    failed_count: Type.Integer(),
+    pending_count: Type.Integer(),
+    skipped_count: Type.Integer(),
+    recipients_resolved: Type.Boolean({ description: 'Whether the worker has resolved the recipients (and target_count is final).' }),
+    created_at: Type.Unsafe<string | null>(Timestamp), // never null; typed as the shared iso() helper returns
+    started_at: Nullable(Timestamp),
+    completed_at: Nullable(Timestamp),
+  },
+  OPEN,
+);
+
+const BLAST_EXAMPLE = {
+  id: 55,
+  title: 'Promo Juni',
+  admin_id: 1,
+  status: 'completed',
+  status_reason: null,
+  target_type: 'selected',
+  target_count: 3,
+  sent_count: 3,
+  delivered_count: 2,
+  read_count: 1,
+  failed_count: 0,
+  pending_count: 0,
+  skipped_count: 0,
+  recipients_resolved: true,
+  created_at: '2025-06-01T08:00:00.000Z',
+  started_at: '2025-06-01T08:00:01.000Z',
+  completed_at: '2025-06-01T08:00:12.000Z',
+};
+
+export const BlastHistoryResponse = Type.Object(
+  { success: SuccessTrue, data: Type.Array(BlastResponse), meta: PageMeta },
+  { ...OPEN, description: 'A page of blasts, newest first.', examples: [{ success: true, data: [BLAST_EXAMPLE], meta: { page: 1, per_page: 20, total: 1 } }] },
+);
+
+/** One blast with what it sends (see toBlastDetailResponse). */
+export const BlastDetailResponse = Type.Object(
+  {
+    success: SuccessTrue,
+    data: Type.Object(
+      {
+        ...BlastResponse.properties,
+        message_template: Type.String(),
+        // Stored as JSON text and parsed back, hence typed unknown for the handler.
+        template: Type.Unsafe<unknown>(
+          Nullable(Type.Object({ name: Type.String(), language: Type.String(), body_params: Type.Array(Type.String()) }, OPEN)),
+        ),
+        customer_ids: Type.Optional(Type.Unsafe<unknown>(Type.Array(Type.Integer(), { description: 'With target_type `selected`.' }))),
+        filter_params: Type.Optional(Type.Unsafe<unknown>(Type.Object({}, { ...OPEN, description: 'With target_type `filter`.' }))),
+        image: Nullable(
+          Type.Object({ url: Type.String(), mime: Nullable(Type.String()), size: Nullable(Type.Integer()) }, OPEN),
+        ),
+      },
+      OPEN,
+    ),
+  },
+  {
+    ...OPEN,
+    description: 'The blast, its message and its progress.',
+    examples: [
+      {
+        success: true,
+        data: { ...BLAST_EXAMPLE, message_template: BLAST_REQUEST_EXAMPLE.message, template: null, customer_ids: [101, 102, 105], image: null },
+      },
+    ],
+  },
+);
+
+/** One recipient of a blast (see toLogResponse). */
+export const BlastLogResponse = Type.Object(
+  {
+    id: Type.Integer(),
+    customer_id: Type.Integer(),
+    phone_number: Nullable(Type.String()),
+    status: Type.String({ description: '`pending`, `sending`, `sent`, `delivered`, `read`, `failed` or `skipped` (later versions may add states).' }),
+    error_message: Nullable(Type.String()),
+    attempts: Type.Integer(),
+    provider_message_id: Nullable(Type.String()),
+    sent_at: Nullable(Timestamp),
+    delivered_at: Nullable(Timestamp),
+    read_at: Nullable(Timestamp),
+    updated_at: Nullable(Timestamp),
+  },
+  OPEN,
+);
+
+export const BlastLogsResponse = Type.Object(
+  {
+    success: SuccessTrue,
+    data: Type.Array(BlastLogResponse),
+    meta: Type.Object(
+      { ...PageMeta.properties, next_cursor: Nullable(Type.Integer({ description: 'Pass as `cursor` for the next page; null on the last.' })) },
+      OPEN,
+    ),
+  },
+  {
+    ...OPEN,
+    description: "A page of the blast's recipients; big blasts page with `cursor`.",
+    examples: [
+      {
+        success: true,
+        data: [
+          {
+            id: 9001,
+            customer_id: 101,
+            phone_number: '6281234567890',
+            status: 'sent',
+            error_message: null,
+            attempts: 1,
+            provider_message_id: 'wamid.HBgM',
+            sent_at: '2025-06-01T08:00:04.000Z',
+            delivered_at: null,
+            read_at: null,
+            updated_at: '2025-06-01T08:00:04.000Z',
+          },
+        ],
+        meta: { page: 1, per_page: 20, total: 1, next_cursor: null },
+      },
+    ],
+  },
+);
+
+export const MediaParams = Type.Object({ token: Type.String({ description: 'The unguessable token in the image URL.' }) });

@@ -156,6 +156,7 @@ export function toBlastResponse(row: repo.BlastRow) {
     failed_count: row.failed_count,
     pending_count: row.pending_count,
     skipped_count: row.skipped_count,
+    cancelled_count: row.cancelled_count,
     recipients_resolved: row.expanded_at !== null,
     created_at: iso(row.created_at),
     started_at: iso(row.started_at),

@@ -67,7 +67,7 @@ export interface BlastImagesTable {
   created_at: EpochMs;
 }
 
-export type BlastStatus = 'queued' | 'processing' | 'completed' | 'failed';
+export type BlastStatus = 'queued' | 'processing' | 'paused' | 'completed' | 'cancelled' | 'failed';
 export type TargetType = 'selected' | 'all' | 'filter';
 
 export interface WhatsappBlastsTable {
@@ -88,6 +88,7 @@ export interface WhatsappBlastsTable {
   skipped_count: Generated<number>;
   delivered_count: Generated<number>;
   read_count: Generated<number>;
+  cancelled_count: Generated<number>;
   template: string | null;
   created_at: EpochMs;
   expanded_at: EpochMs | null;
@@ -95,7 +96,7 @@ export interface WhatsappBlastsTable {
   completed_at: EpochMs | null;
 }
 
-export type LogStatus = 'pending' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped';
+export type LogStatus = 'pending' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped' | 'cancelled';
 
 export interface WhatsappBlastLogsTable {
   id: Generated<number>;

@@ -74,13 +74,17 @@ export async function activeBlastIds(db: Kysely<DB>): Promise<number[]> {
 
 export type ClaimedRecipient = { id: number; blast_id: number; customer_id: number; phone_number: string; attempts: number };
 
-/** Moves up to `limit` due recipients of one blast from pending to sending, for this owner. */
+/** Moves up to `limit` due recipients of one blast from pending to sending, for this owner, while the blast is sending. */
 export async function claimRecipients(
   db: Kysely<DB>,
   engine: Engine,
   claim: { blastId: number; owner: string; now: number; leaseExpiresAt: number; limit: number },
 ): Promise<ClaimedRecipient[]> {
   const skipLocked = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  // The blast must still be sending, checked in the same statement. On PostgreSQL the shared
+  // lock makes a pause/cancel (which updates the blast row) wait for claims in progress, and
+  // claims after it see the new state; SQLite runs one writer at a time anyway.
+  const forShare = engine === 'postgres' ? sql`FOR SHARE` : sql``;
   const result = await sql<ClaimedRecipient>`
     UPDATE whatsapp_blast_logs
     SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner},
@@ -90,6 +94,7 @@ export async function claimRecipients(
       WHERE blast_id = ${claim.blastId} AND status = 'pending' AND next_attempt_at <= ${claim.now}
       ORDER BY id LIMIT ${claim.limit} ${skipLocked})
     AND status = 'pending'
+    AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${claim.blastId} AND status IN ('queued', 'processing') ${forShare})
     RETURNING id, blast_id, customer_id, phone_number, attempts`.execute(db);
   return result.rows.map((r) => ({ ...r, id: Number(r.id), blast_id: Number(r.blast_id), customer_id: Number(r.customer_id) })).sort((a, b) => a.id - b.id);
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/connection.js';
 import type { Gateway } from '../gateways/gateway.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { expandNextBlast, hasUnexpandedBlast } from './expansion.js';
 import * as queue from './queue.repository.js';
 import type { RetrySettings } from './retry-policy.js';
@@ -35,6 +36,8 @@ export interface WorkerDeps {
   secrets: readonly string[];
   clock: Clock;
   logger: Logger;
+  /** Counts outcomes and times gateway calls, when given. */
+  metrics?: Metrics;
   senderKeys: string[];
   settings: WorkerSettings;
 }
@@ -60,6 +63,7 @@ export class Worker {
 
   start(): void {
     const { concurrency } = this.#deps.settings;
+    this.#stopping = false;
     this.#loops = [
       this.#loop('expand', () => this.#expand()),
       this.#loop('recover', () => this.#recover()),
@@ -115,6 +119,8 @@ export class Worker {
     if (!(await queue.hasExpiredClaims(database.db, now))) return pause;
     const recovered = await database.db.transaction().execute((trx) => queue.failExpiredClaims(trx, now));
     if (recovered > 0) logger.warn({ recipients: recovered }, 'recovered recipients held by a stopped worker (delivery unknown)');
+    // Which number claimed them is not recorded on the rows.
+    this.#deps.metrics?.recordMessages('delivery-unknown', { provider: this.#deps.gateway.provider, sender: 'unknown' }, recovered);
     return pause;
   }
 
@@ -154,6 +160,7 @@ export class Worker {
         await queue.releaseSender(trx, { id: sender.id, owner: this.id, nextSendAt, pausedReason: result.accountFailure, now: finished });
       });
       handedBack = true;
+      this.#deps.metrics?.recordOutcomes(result.outcomes, { provider: this.#deps.gateway.provider, sender: sender.key });
       if (result.accountFailure) this.#deps.logger.error({ sender: sender.key, reason: result.accountFailure }, 'sending number stopped');
       return 0;
     } finally {

@@ -1,0 +1,77 @@
+import type { Kysely } from 'kysely';
+import type { Engine } from '../db/connection.js';
+import type { BlastStatus, DB } from '../db/schema.js';
+import { AppError, notFound } from '../errors.js';
+import { completeIfDone } from '../worker/queue.repository.js';
+import * as repo from './lifecycle.repository.js';
+
+export type LifecycleAction = 'pause' | 'resume' | 'cancel' | 'retry';
+
+/** Which states each action may start from; anything else is a 409. */
+const ALLOWED_FROM: Record<LifecycleAction, BlastStatus[]> = {
+  pause: ['queued', 'processing'],
+  resume: ['paused'],
+  cancel: ['queued', 'processing', 'paused'],
+  retry: ['processing', 'paused', 'completed', 'failed'],
+};
+
+export interface LifecycleContext {
+  db: Kysely<DB>;
+  engine: Engine;
+  now: () => number;
+  /** How long a pause/cancel may wait for sends already in flight (a gateway time-out and a margin). */
+  inFlightWaitMs: number;
+}
+
+/**
+ * Changes a blast's state. Pause and cancel answer only when every send already in flight for
+ * the blast is recorded: after the answer, no send of this blast starts (claims check the
+ * state in the same statement that claims, see claimRecipients).
+ */
+export async function changeBlastState(ctx: LifecycleContext, id: number, action: LifecycleAction, options: { error?: string } = {}) {
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const blast = await repo.lockBlast(trx, ctx.engine, id);
+    if (!blast) throw notFound(`Blast ${id}`);
+    if (!ALLOWED_FROM[action].includes(blast.status)) {
+      throw new AppError('conflict', `A ${blast.status} blast cannot be ${PAST[action]}.`, [
+        { field: 'status', message: `is ${blast.status}; ${action} needs ${ALLOWED_FROM[action].join(' or ')}` },
+      ]);
+    }
+    const now = ctx.now();
+    const sending: BlastStatus = blast.started_at === null ? 'queued' : 'processing';
+    switch (action) {
+      case 'pause':
+        await repo.setBlastStatus(trx, id, { status: 'paused', reason: 'paused by an admin' });
+        return { requeued: 0 };
+      case 'resume':
+        await repo.setBlastStatus(trx, id, { status: sending, reason: null });
+        await completeIfDone(trx, id, now); // its last sends may have finished while it was paused
+        return { requeued: 0 };
+      case 'cancel':
+        await repo.setBlastStatus(trx, id, { status: 'cancelled', reason: 'cancelled by an admin', completedAt: now });
+        await repo.cancelPendingRecipients(trx, id, now);
+        return { requeued: 0 };
+      case 'retry': {
+        const requeued = await repo.requeueFailedRecipients(trx, id, options.error, now);
+        if (blast.status === 'completed' || blast.status === 'failed') {
+          await repo.setBlastStatus(trx, id, { status: requeued > 0 ? 'processing' : blast.status, reason: requeued > 0 ? null : undefined, completedAt: requeued > 0 ? null : undefined });
+        }
+        return { requeued };
+      }
+    }
+  });
+  if (action === 'pause' || action === 'cancel') await waitForInFlight(ctx, id, PAST[action]);
+  return outcome;
+}
+
+const PAST: Record<LifecycleAction, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', retry: 'retried' };
+
+async function waitForInFlight(ctx: LifecycleContext, id: number, state: string): Promise<void> {
+  const deadline = ctx.now() + ctx.inFlightWaitMs;
+  while ((await repo.countInFlight(ctx.db, id)) > 0) {
+    if (ctx.now() > deadline) {
+      throw new AppError('unavailable', `The blast is ${state}, but a send already under way has not been recorded yet; check again shortly.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
