@@ -132,4 +132,60 @@ describe('separate worker processes against one database', () => {
     apiProc.child.kill('SIGTERM');
     assert.equal(await apiProc.exited, 0);
   });
+
+  it('pause/resume five times during 2,000 recipients, then cancel another: exactly once, nothing sent while paused or after cancel', async () => {
+    fake.requests.length = 0;
+    fake.latencyMs = 3;
+    const apiProc = start({ ROLE: 'api', SEND_DELAY_MIN_MS: '0', SEND_DELAY_MAX_MS: '0' });
+    const api = new Api(await apiUrlOf(apiProc));
+    await api.login();
+    const workers = [start({ ROLE: 'worker', SEND_DELAY_MIN_MS: '0', SEND_DELAY_MAX_MS: '0' }), start({ ROLE: 'worker', SEND_DELAY_MIN_MS: '0', SEND_DELAY_MAX_MS: '0' })];
+    await Promise.all(workers.map((w) => w.waitForLine(/worker started/)));
+
+    const ids: number[] = [];
+    for (let batch = 0; batch < 4; batch++) {
+      const created = await api.createCustomers(Array.from({ length: 500 }, (_, i) => ({ name: `B${batch * 500 + i}`, phone: mobileNumber(10_000 + batch * 500 + i) })));
+      ids.push(...created.map((c) => c.id));
+    }
+    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: ids, message: 'Halo {name}' });
+    const blastId = res.body.blast_id as number;
+    const quiet: [number, number][] = [];
+    for (let round = 1; round <= 5; round++) {
+      await waitFor(async () => fake.requests.length >= round * 250 || undefined, 30_000, `${round * 250} sends`);
+      const paused = await api.post(`/api/v1/whatsapp/blast/${blastId}/pause`);
+      assert.equal(paused.status, 200, JSON.stringify(paused.body));
+      const answeredAt = Date.now();
+      await new Promise((r) => setTimeout(r, 250));
+      const resumeAt = Date.now();
+      assert.equal((await api.post(`/api/v1/whatsapp/blast/${blastId}/resume`)).status, 200);
+      quiet.push([answeredAt, resumeAt]);
+    }
+    const blast = await api.waitForBlast(blastId, undefined, 60_000);
+    assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 2000, 0]);
+    const targets = fake.requests.map((r) => r.form.target);
+    assert.equal(targets.length, 2000);
+    assert.equal(new Set(targets).size, 2000, 'a recipient was sent twice');
+    for (const [from, to] of quiet) {
+      const during = fake.requests.filter((r) => r.at > from && r.at < to);
+      assert.equal(during.length, 0, `${during.length} sends started while paused`);
+    }
+
+    // Cancel mid-blast.
+    fake.requests.length = 0;
+    const more = await api.createCustomers(Array.from({ length: 400 }, (_, i) => ({ name: `X${i}`, phone: mobileNumber(20_000 + i) })));
+    const second = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: more.map((c) => c.id), message: 'Halo {name}' });
+    await waitFor(async () => fake.requests.length >= 50 || undefined, 30_000, '50 sends');
+    assert.equal((await api.post(`/api/v1/whatsapp/blast/${second.body.blast_id}/cancel`)).status, 200);
+    const cancelAnswered = Date.now();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(fake.requests.filter((r) => r.at > cancelAnswered).length, 0, 'nothing sent after the cancel answered');
+    const cancelled = (await api.get(`/api/v1/whatsapp/blast/${second.body.blast_id}`)).body.data;
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(cancelled.sent_count, fake.requests.length);
+    assert.equal(cancelled.sent_count + cancelled.cancelled_count, 400);
+
+    apiProc.child.kill('SIGTERM');
+    workers.forEach((w) => w.child.kill('SIGTERM'));
+    assert.deepEqual(await Promise.all([apiProc.exited, ...workers.map((w) => w.exited)]), [0, 0, 0]);
+  });
 });
