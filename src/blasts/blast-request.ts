@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError, invalid } from '../errors.js';
@@ -69,3 +70,26 @@ async function checkImage(bytes: Buffer): Promise<UploadedImage> {
 }
 
 const imageTooLarge = () => new AppError('payload_too_large', 'The image is larger than 5 MB.', [{ field: 'image', message: 'exceeds 5 MB' }]);
+
+/** The `Idempotency-Key` header, checked: 1–255 visible ASCII characters. */
+export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const key = Array.isArray(header) ? header.join(',') : header;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw invalid('The Idempotency-Key header is invalid.', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
+  }
+  return key;
+}
+
+/** What "the same request" means for Idempotency-Key: the same fields (in any order) and the same image bytes. */
+export function requestHash(body: BlastRequest, image: UploadedImage | null): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+        : value;
+  const hash = createHash('sha256').update(JSON.stringify(canonical(body)));
+  if (image) hash.update('\u0000image\u0000').update(image.content);
+  return hash.digest('hex');
+}

@@ -7,6 +7,7 @@ import { CUSTOMER_FIELDS } from '../customers/customers.schema.js';
 import { AppError, invalid, notFound, type FieldError } from '../errors.js';
 import { newOpaqueToken } from '../auth/secrets.js';
 import * as repo from './blasts.repository.js';
+import * as idempotencyRepo from './idempotency.repository.js';
 import type { BlastRequest } from './blasts.schema.js';
 import { placeholdersOf } from './template.js';
 import type { Gateway } from '../gateways/gateway.js';
@@ -28,7 +29,17 @@ export interface UploadedImage {
  * Checks a blast request and stores it as `queued`: one small transaction whatever the
  * audience, because recipients are resolved later by a worker with one INSERT … SELECT.
  */
-export async function acceptBlast(ctx: BlastContext, adminId: number, request: BlastRequest, image: UploadedImage | null) {
+export async function acceptBlast(
+  ctx: BlastContext,
+  adminId: number,
+  request: BlastRequest,
+  image: UploadedImage | null,
+  idempotency?: { key: string; requestHash: string },
+): Promise<{ blastId: number; replayed: boolean }> {
+  if (idempotency) {
+    const replay = await previousAnswer(ctx.db, adminId, idempotency, ctx.now);
+    if (replay !== undefined) return { blastId: replay, replayed: true };
+  }
   const errors: FieldError[] = [];
   const message = (request.message ?? '').trim();
   const template = request.template;
@@ -83,6 +94,15 @@ export async function acceptBlast(ctx: BlastContext, adminId: number, request: B
   const targetParams =
     request.target_type === 'selected' ? JSON.stringify(ids) : request.target_type === 'filter' ? JSON.stringify(filter) : null;
   return ctx.db.transaction().execute(async (trx) => {
+    if (idempotency) {
+      const key = { adminId, key: idempotency.key, requestHash: idempotency.requestHash, now: ctx.now };
+      const claim = await idempotencyRepo.claimKey(trx, key);
+      if (!claim.claimed) {
+        const replay = answerFor(claim.existing, idempotency, ctx.now);
+        if (replay !== undefined) return { blastId: replay, replayed: true };
+        await idempotencyRepo.replaceKey(trx, key);
+      }
+    }
     const imageId = image
       ? await repo.insertImage(trx, {
           token: newOpaqueToken(),
@@ -92,7 +112,7 @@ export async function acceptBlast(ctx: BlastContext, adminId: number, request: B
           now: ctx.now,
         })
       : null;
-    return repo.insertBlast(trx, {
+    const blastId = await repo.insertBlast(trx, {
       adminId,
       title: request.title?.trim() || null,
       message,
@@ -102,7 +122,34 @@ export async function acceptBlast(ctx: BlastContext, adminId: number, request: B
       template: template ? JSON.stringify(template) : null,
       now: ctx.now,
     });
+    if (idempotency) await idempotencyRepo.recordBlast(trx, adminId, idempotency.key, blastId);
+    return { blastId, replayed: false };
   });
+}
+
+/** A key is remembered this long: a client retrying later than that gets a new blast. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+
+async function previousAnswer(db: Kysely<DB>, adminId: number, idempotency: { key: string; requestHash: string }, now: number) {
+  const existing = await db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'blast_id', 'created_at'])
+    .where('admin_id', '=', adminId)
+    .where('key', '=', idempotency.key)
+    .executeTakeFirst();
+  if (!existing) return undefined;
+  return answerFor({ ...existing, blast_id: existing.blast_id === null ? null : Number(existing.blast_id), created_at: Number(existing.created_at) }, idempotency, now);
+}
+
+/** The first blast's id for a replay; a 409 for the same key with another body; undefined when the key has expired. */
+function answerFor(existing: { request_hash: string; blast_id: number | null; created_at: number }, idempotency: { requestHash: string }, now: number) {
+  if (now - existing.created_at >= IDEMPOTENCY_WINDOW_MS || existing.blast_id === null) return undefined;
+  if (existing.request_hash !== idempotency.requestHash) {
+    throw new AppError('conflict', 'This Idempotency-Key was already used for a different request.', [
+      { field: 'Idempotency-Key', message: 'was used within 24 hours with another body; use a new key' },
+    ]);
+  }
+  return existing.blast_id;
 }
 
 export async function getBlast(db: Kysely<DB>, id: number) {

@@ -4,12 +4,14 @@ import type { Migration } from './migrations/column-types.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_receipts_optout_templates.js';
 import * as m0003 from './migrations/0003_lifecycle.js';
+import * as m0004 from './migrations/0004_idempotency.js';
 
 /** Numbered, forward-only. Add a file and a line here; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_receipts_optout_templates': m0002,
   '0003_lifecycle': m0003,
+  '0004_idempotency': m0004,
 };
 
 /**

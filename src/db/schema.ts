@@ -125,6 +125,14 @@ export interface ReceiptBacklogTable {
   received_at: EpochMs;
 }
 
+export interface IdempotencyKeysTable {
+  admin_id: number;
+  key: string;
+  request_hash: string;
+  blast_id: number | null;
+  created_at: EpochMs;
+}
+
 export interface DB {
   admins: AdminsTable;
   admin_tokens: AdminTokensTable;
@@ -135,4 +143,5 @@ export interface DB {
   whatsapp_blasts: WhatsappBlastsTable;
   whatsapp_blast_logs: WhatsappBlastLogsTable;
   whatsapp_receipt_backlog: ReceiptBacklogTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -17,7 +17,7 @@ describe('migrations', () => {
     const codes = await Promise.all(procs.map((p) => p.exited));
     const outputs = procs.map((p) => p.lines.join('\n'));
     assert.deepEqual(codes, [0, 0, 0, 0], outputs.join('\n---\n'));
-    assert.equal(outputs.filter((o) => o === 'applied: 0001_initial, 0002_receipts_optout_templates, 0003_lifecycle').length, 1, outputs.join(' | '));
+    assert.equal(outputs.filter((o) => o === 'applied: 0001_initial, 0002_receipts_optout_templates, 0003_lifecycle, 0004_idempotency').length, 1, outputs.join(' | '));
     assert.equal(outputs.filter((o) => o === 'database is up to date').length, 3, outputs.join(' | '));
 
     const database = connect({ databaseUrl: db.url, dataDir: db.dataDir });
