@@ -6,6 +6,7 @@ import type { AppContext } from './app-context.js';
 import { authRoutes, requireAdmin } from './auth/auth.routes.js';
 import { blastRoutes, mediaRoutes } from './blasts/blasts.routes.js';
 import { lifecycleRoutes } from './blasts/lifecycle.routes.js';
+import { previewRoutes } from './blasts/preview.routes.js';
 import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -60,6 +61,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         await secured.register(customerRoutes, { ctx });
         await secured.register(blastRoutes, { ctx });
         await secured.register(lifecycleRoutes, { ctx });
+        await secured.register(previewRoutes, { ctx });
       });
     },
     { prefix: '/api/v1' },

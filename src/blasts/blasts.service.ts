@@ -40,59 +40,7 @@ export async function acceptBlast(
     const replay = await previousAnswer(ctx.db, adminId, idempotency, ctx.now);
     if (replay !== undefined) return { blastId: replay, replayed: true };
   }
-  const errors: FieldError[] = [];
-  const message = (request.message ?? '').trim();
-  const template = request.template;
-  if (message === '' && !template) errors.push({ field: 'message', message: 'must not be blank' });
-  if (template && !ctx.gateway.supportsTemplates) {
-    errors.push({ field: 'template', message: `the ${ctx.gateway.provider} gateway does not send templates` });
-  }
-  if (!template && ctx.gateway.requiresTemplate) {
-    errors.push({
-      field: 'template',
-      message: `is required: ${ctx.gateway.provider} delivers free text only to customers who wrote in the last 24 hours, and this service is set to send templates only (META_REQUIRE_TEMPLATE)`,
-    });
-  }
-  const ids = [...new Set(request.customer_ids ?? [])];
-  const filter = request.filter_params;
-  if (request.target_type === 'selected' && ids.length === 0) {
-    errors.push({ field: 'customer_ids', message: "is required (non-empty) when target_type is 'selected'" });
-  }
-  if (request.target_type !== 'selected' && ids.length > 0) {
-    errors.push({ field: 'customer_ids', message: "is only used when target_type is 'selected'" });
-  }
-  if (request.target_type === 'filter' && (!filter || Object.keys(filter).length === 0)) {
-    errors.push({ field: 'filter_params', message: "is required, with at least one condition, when target_type is 'filter'" });
-  }
-  if (request.target_type !== 'filter' && filter && Object.keys(filter).length > 0) {
-    errors.push({ field: 'filter_params', message: "is only used when target_type is 'filter'" });
-  }
-  if (image && ctx.gateway.needsPublicImageUrl && !ctx.publicBaseUrl) {
-    errors.push({ field: 'image', message: 'the gateway fetches images by URL: set PUBLIC_BASE_URL to send images' });
-  }
-  const known = await knownAttributeKeys(ctx.db);
-  const texts: [string, string][] = [['message', message], ...(template?.body_params ?? []).map((p, i): [string, string] => [`template.body_params[${i}]`, p])];
-  for (const [field, text] of texts) {
-    const unknown = placeholdersOf(text).filter((p) => !(CUSTOMER_FIELDS as readonly string[]).includes(p) && !known.has(p));
-    if (unknown.length > 0) {
-      errors.push({
-        field,
-        message: `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}: use ${[...CUSTOMER_FIELDS, ...known].map((p) => `{${p}}`).join(', ')}`,
-      });
-    }
-  }
-  if (errors.length > 0) throw invalid('The blast request is invalid.', errors);
-
-  if (request.target_type === 'selected') {
-    const missing = await missingCustomerIds(ctx.db, ctx.engine, ids);
-    if (missing.length > 0) {
-      const shown = missing.slice(0, 20).join(', ') + (missing.length > 20 ? ` and ${missing.length - 20} more` : '');
-      throw invalid('Some customer ids do not exist.', [{ field: 'customer_ids', message: `unknown customer ids: ${shown}` }]);
-    }
-  }
-
-  const targetParams =
-    request.target_type === 'selected' ? JSON.stringify(ids) : request.target_type === 'filter' ? JSON.stringify(filter) : null;
+  const { message, template, targetParams } = await checkBlastRequest(ctx, request, image);
   return ctx.db.transaction().execute(async (trx) => {
     if (idempotency) {
       const key = { adminId, key: idempotency.key, requestHash: idempotency.requestHash, now: ctx.now };
@@ -150,6 +98,64 @@ function answerFor(existing: { request_hash: string; blast_id: number | null; cr
     ]);
   }
   return existing.blast_id;
+}
+
+/** Every check of a blast request (the same for a real blast and a preview); throws a 422 naming each problem. */
+export async function checkBlastRequest(ctx: BlastContext, request: BlastRequest, image: UploadedImage | null) {
+  const errors: FieldError[] = [];
+  const message = (request.message ?? '').trim();
+  const template = request.template;
+  if (message === '' && !template) errors.push({ field: 'message', message: 'must not be blank' });
+  if (template && !ctx.gateway.supportsTemplates) {
+    errors.push({ field: 'template', message: `the ${ctx.gateway.provider} gateway does not send templates` });
+  }
+  if (!template && ctx.gateway.requiresTemplate) {
+    errors.push({
+      field: 'template',
+      message: `is required: ${ctx.gateway.provider} delivers free text only to customers who wrote in the last 24 hours, and this service is set to send templates only (META_REQUIRE_TEMPLATE)`,
+    });
+  }
+  const ids = [...new Set(request.customer_ids ?? [])];
+  const filter = request.filter_params;
+  if (request.target_type === 'selected' && ids.length === 0) {
+    errors.push({ field: 'customer_ids', message: "is required (non-empty) when target_type is 'selected'" });
+  }
+  if (request.target_type !== 'selected' && ids.length > 0) {
+    errors.push({ field: 'customer_ids', message: "is only used when target_type is 'selected'" });
+  }
+  if (request.target_type === 'filter' && (!filter || Object.keys(filter).length === 0)) {
+    errors.push({ field: 'filter_params', message: "is required, with at least one condition, when target_type is 'filter'" });
+  }
+  if (request.target_type !== 'filter' && filter && Object.keys(filter).length > 0) {
+    errors.push({ field: 'filter_params', message: "is only used when target_type is 'filter'" });
+  }
+  if (image && ctx.gateway.needsPublicImageUrl && !ctx.publicBaseUrl) {
+    errors.push({ field: 'image', message: 'the gateway fetches images by URL: set PUBLIC_BASE_URL to send images' });
+  }
+  const known = await knownAttributeKeys(ctx.db);
+  const texts: [string, string][] = [['message', message], ...(template?.body_params ?? []).map((p, i): [string, string] => [`template.body_params[${i}]`, p])];
+  for (const [field, text] of texts) {
+    const unknown = placeholdersOf(text).filter((p) => !(CUSTOMER_FIELDS as readonly string[]).includes(p) && !known.has(p));
+    if (unknown.length > 0) {
+      errors.push({
+        field,
+        message: `unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `{${p}}`).join(', ')}: use ${[...CUSTOMER_FIELDS, ...known].map((p) => `{${p}}`).join(', ')}`,
+      });
+    }
+  }
+  if (errors.length > 0) throw invalid('The blast request is invalid.', errors);
+
+  if (request.target_type === 'selected') {
+    const missing = await missingCustomerIds(ctx.db, ctx.engine, ids);
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 20).join(', ') + (missing.length > 20 ? ` and ${missing.length - 20} more` : '');
+      throw invalid('Some customer ids do not exist.', [{ field: 'customer_ids', message: `unknown customer ids: ${shown}` }]);
+    }
+  }
+
+  const targetParams =
+    request.target_type === 'selected' ? JSON.stringify(ids) : request.target_type === 'filter' ? JSON.stringify(filter) : null;
+  return { message, template, targetParams };
 }
 
 export async function getBlast(db: Kysely<DB>, id: number) {

@@ -30,11 +30,7 @@ export async function lockNextUnexpandedBlast(db: Kysely<DB>, engine: Engine): P
  * no usable number, or the same number as an earlier customer of this blast.
  */
 export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: UnexpandedBlast, now: number): Promise<void> {
-  const audience = (eb: ExpressionBuilder<DB, 'customers'>): Expression<SqlBool> => {
-    if (blast.target_type === 'selected') return customerIdIn(eb, engine, blast.target_params ?? '[]');
-    if (blast.target_type === 'filter') return customerFilterCondition(eb, engine, JSON.parse(blast.target_params ?? '{}') as CustomerFilter);
-    return eb.lit(true);
-  };
+  const audience = (eb: ExpressionBuilder<DB, 'customers'>) => audienceCondition(eb, engine, blast);
   const ranked = db
     .selectFrom('customers')
     .select([
@@ -62,6 +58,28 @@ export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: Un
     .insertInto('whatsapp_blast_logs')
     .columns(['blast_id', 'customer_id', 'phone_number', 'status', 'error_message', 'updated_at'])
     .expression(rows)
+    .execute();
+}
+
+/** Which customers a blast targets, as SQL. */
+export function audienceCondition(
+  eb: ExpressionBuilder<DB, 'customers'>,
+  engine: Engine,
+  target: { target_type: TargetType; target_params: string | null },
+): Expression<SqlBool> {
+  if (target.target_type === 'selected') return customerIdIn(eb, engine, target.target_params ?? '[]');
+  if (target.target_type === 'filter') return customerFilterCondition(eb, engine, JSON.parse(target.target_params ?? '{}') as CustomerFilter);
+  return eb.lit(true);
+}
+
+/** The first few customers of an audience, for a preview. */
+export async function sampleAudience(db: Kysely<DB>, engine: Engine, target: { target_type: TargetType; target_params: string | null }, limit: number) {
+  return db
+    .selectFrom('customers')
+    .select(['id', 'name', 'phone', 'phone_normalized', 'phone_error', 'status', 'attributes', 'opted_out_at'])
+    .where((eb) => audienceCondition(eb, engine, target))
+    .orderBy('id')
+    .limit(limit)
     .execute();
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 
@@ -167,4 +167,67 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
   return 60_000;
+}
+
+/**
+ * Sends one request and reads the answer as text. A failure of `fetch` itself is thrown
+ * classified (classifyNetworkError); a body lost mid-read reads as '', leaving only the status
+ * to judge by.
+ */
+export async function fetchText(provider: string, url: string, init: RequestInit): Promise<{ response: Response; text: string }> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw classifyNetworkError(error, provider);
+  }
+  const text = await response.text().catch(() => '');
+  return { response, text };
+}
+
+/**
+ * An HTTP error the provider's own answers do not explain. An unexplained 4xx most likely means
+ * a wrong base URL (404/405) — `baseUrlSetting` names it — which would fail every recipient in
+ * turn, so it stops the number instead; anything else goes by classifyHttpStatus.
+ */
+export function classifyUnexplainedStatus(status: number, provider: string, baseUrlSetting: string, retryAfter: string | null): GatewayError {
+  if (status >= 400 && status < 500 && status !== 429) return new GatewayError('account', `${provider}: unexpected HTTP ${status} (check ${baseUrlSetting})`);
+  return classifyHttpStatus(status, provider, '', retryAfter);
+}
+
+/** The text parsed as JSON when it is an object; undefined for arrays, other values and non-JSON. */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `text` with every secret of 4 characters or more replaced by `[redacted]`. */
+export function scrubSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let result = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
+  return result;
+}
+
+/** `text` cut to `max` characters, the last of them `…`, when it is longer. */
+export function clip(text: string, max = 500): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Compares through hashes so neither the content nor the length leaks through timing. */
+export function sameSecret(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/** A header by its lower-case `name`, whatever its case in `headers`; several values give undefined. */
+export function singleHeader(headers: WebhookRequest['headers'], name: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const value = key === undefined ? undefined : headers[key];
+  // Several values (e.g. signature headers): refuse rather than guess which one counts.
+  if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined;
+  return value;
 }

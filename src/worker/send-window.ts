@@ -1,13 +1,10 @@
-import { renderTemplate } from '../blasts/template.js';
+import { customerValues, renderMessage } from '../blasts/template.js';
 import { OPTED_OUT } from '../blasts/recipients.repository.js';
-import type { OutgoingTemplate } from '../gateways/gateway.js';
-import { parseJsonObject } from '../customers/customers.service.js';
 import { GatewayError } from '../gateways/gateway.js';
 import { scrubSecrets } from '../gateways/registry.js';
 import { getImage, imageUrl } from '../blasts/blasts.service.js';
 import type { Database } from '../db/connection.js';
 import type { OutgoingImage } from '../gateways/gateway.js';
-import type { BlastTemplate } from '../blasts/blasts.schema.js';
 import * as queue from './queue.repository.js';
 import { outcomeOfFailure } from './retry-policy.js';
 import type { WorkerDeps } from './worker.js';
@@ -32,7 +29,8 @@ export async function sendWindow(
   claimed: queue.ClaimedRecipient[],
   options: { budgetMs: number; isStopping: () => boolean },
 ): Promise<WindowResult> {
-  const { database, gateway, clock, logger, settings, secrets } = deps;
+  const { database, gateway, clock, logger, settings, secrets, metrics } = deps;
+  const timed = <T>(send: () => Promise<T>) => (metrics ? metrics.timeSend(gateway.provider, send) : send());
   const started = clock.now();
   const result: WindowResult = { outcomes: [] };
   const customers = new Map((await queue.loadCustomers(database.db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
@@ -58,18 +56,13 @@ export async function sendWindow(
       result.outcomes.push({ ...ref, kind: 'skipped', reason: OPTED_OUT });
       continue;
     }
-    const rendered = renderMessage(blast, {
-      ...parseJsonObject(customer.attributes),
-      name: customer.name,
-      phone: customer.phone,
-      status: customer.status,
-    });
+    const rendered = renderMessage(blast, customerValues(customer));
     if (!rendered.ok) {
       result.outcomes.push({ ...ref, kind: 'skipped', reason: `no value for ${rendered.missing.map((m) => `{${m}}`).join(', ')}` });
       continue;
     }
     try {
-      const sent = await gateway.send(
+      const sent = await timed(() => gateway.send(
         {
           to: recipient.phone_number,
           text: rendered.text,
@@ -78,7 +71,7 @@ export async function sendWindow(
           reference: String(recipient.id),
         },
         AbortSignal.timeout(settings.gatewayTimeoutMs),
-      );
+      ));
       result.outcomes.push({ ...ref, kind: 'sent', providerMessageId: sent.providerMessageId, at: clock.now() });
     } catch (thrown) {
       const error =
@@ -106,22 +99,5 @@ function outgoingImage(database: Database, publicBaseUrl: string | undefined, to
     mime,
     key: token,
     load: async () => Buffer.from((await getImage(database.db, token)).content),
-  };
-}
-
-type Rendered = { ok: true; text: string; template?: OutgoingTemplate } | { ok: false; missing: string[] };
-
-/** The message and the template's parameters for one customer; any missing value is reported. */
-function renderMessage(blast: { message_template: string; template: string | null }, values: Record<string, unknown>): Rendered {
-  const text = renderTemplate(blast.message_template, values);
-  if (blast.template === null) return text;
-  const template = JSON.parse(blast.template) as BlastTemplate;
-  const params = template.body_params.map((p) => renderTemplate(p, values));
-  const missing = [...(text.ok ? [] : text.missing), ...params.flatMap((p) => (p.ok ? [] : p.missing))];
-  if (missing.length > 0) return { ok: false, missing: [...new Set(missing)] };
-  return {
-    ok: true,
-    text: text.ok ? text.text : '',
-    template: { name: template.name, language: template.language, bodyParams: params.map((p) => (p.ok ? p.text : '')) },
   };
 }

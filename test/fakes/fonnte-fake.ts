@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startFakeServer, writeHttpAnswer, type FakeHttpAnswer } from './fake-server.js';
 
 /**
  * A local imitation of Fonnte's HTTP API (`POST /send`), written from
@@ -24,7 +24,7 @@ export type FakeAnswer =
   | 'hang' // never answer (time-out tests); the socket is freed by close()
   | 'destroy' // read the request, then destroy the socket without answering
   | { fail: string } // HTTP 200 {"reason":fail,"status":false,"requestid":n}
-  | { http: number; headers?: Record<string, string>; body?: string | object };
+  | FakeHttpAnswer;
 
 /**
  * A function (return undefined to fall through to the normal handling) or a map from the
@@ -60,24 +60,12 @@ const MAX_MESSAGE_CHARS = 60_000;
 export async function startFakeFonnte(options: FakeFonnteOptions = {}): Promise<FakeFonnte> {
   let nextId = 80_367_170;
   let nextRequestId = 2_937_124;
-  const timers = new Set<NodeJS.Timeout>();
-
-  const server = createServer((req, res) => {
-    const at = Date.now();
-    readBody(req)
-      .then((body) => {
-        const request: FakeRequest = { at, method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', headers: req.headers, form: parseForm(req.headers['content-type'], body) };
-        fake.requests.push(request);
-        const answer = decide(request);
-        if (answer === 'hang') return;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (answer === 'destroy') req.socket.destroy();
-          else if (!res.destroyed) write(res, answer, request);
-        }, fake.latencyMs);
-        timers.add(timer);
-      })
-      .catch(() => req.socket.destroy());
+  const server = await startFakeServer({
+    port: options.port,
+    latencyMs: () => fake.latencyMs,
+    decode: (base, body): FakeRequest => ({ ...base, form: parseForm(base.headers['content-type'], body) }),
+    decide,
+    write,
   });
 
   /** The test's behaviour first; then the order a real Fonnte plausibly follows: token, input, send. */
@@ -97,10 +85,7 @@ export async function startFakeFonnte(options: FakeFonnteOptions = {}): Promise<
   function write(res: ServerResponse, answer: Exclude<FakeAnswer, 'hang' | 'destroy'>, request: FakeRequest): void {
     if (answer === 'success') answer = { http: 200, body: successBody(request.form.target ?? '') };
     else if ('fail' in answer) answer = { http: 200, body: { reason: answer.fail, [fake.statusKey]: false, requestid: nextRequestId++ } };
-    const body = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body);
-    const json = typeof answer.body === 'object';
-    res.writeHead(answer.http, { ...(json ? { 'content-type': 'application/json' } : {}), ...answer.headers });
-    res.end(body);
+    writeHttpAnswer(res, answer);
   }
 
   /** Keys in Fonnte's (alphabetical) order; a comma list of targets gets one id per target. */
@@ -116,33 +101,16 @@ export async function startFakeFonnte(options: FakeFonnteOptions = {}): Promise<
     };
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
   const fake: FakeFonnte = {
-    url: `http://127.0.0.1:${port}`,
-    requests: [],
+    url: server.origin,
+    requests: server.requests,
     token: options.token ?? 'fake-fonnte-token',
     latencyMs: options.latencyMs ?? 0,
     behaviour: options.behaviour,
     statusKey: options.statusKey ?? 'status',
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections(); // includes hung requests, which would otherwise keep close() waiting
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => server.close(),
   };
   return fake;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function parseForm(contentType: string | undefined, body: Buffer): Record<string, string> {

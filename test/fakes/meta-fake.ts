@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { jsonObject, startFakeServer, writeHttpAnswer, type FakeHttpAnswer, type FakeRequestBase } from './fake-server.js';
 
 /**
  * A local imitation of the Meta WhatsApp Cloud API (`POST /{version}/{phone-number-id}/messages`
@@ -41,7 +41,7 @@ export type FakeMetaAnswer =
   | 'hang' // never answer (time-out tests); the socket is freed by close()
   | 'destroy' // read the request, then destroy the socket without answering
   | { error: FakeMetaError; headers?: Record<string, string> }
-  | { http: number; headers?: Record<string, string>; body?: string | object };
+  | FakeHttpAnswer;
 
 /**
  * A function (return undefined to fall through to the normal handling) or a map from the JSON
@@ -80,25 +80,7 @@ const TYPES = new Set(['text', 'image', 'template']);
 export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<FakeMeta> {
   let nextMediaId = 4_490_709_327_384_033n;
   const mediaIds = new Set<string>();
-  const timers = new Set<NodeJS.Timeout>();
-
-  const server = createServer((req, res) => {
-    const at = Date.now();
-    readBody(req)
-      .then((body) => {
-        const request = decodeRequest(at, req, body);
-        fake.requests.push(request);
-        const answer = decide(request);
-        if (answer === 'hang') return;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (answer === 'destroy') req.socket.destroy();
-          else if (!res.destroyed) write(res, answer, request);
-        }, fake.latencyMs);
-        timers.add(timer);
-      })
-      .catch(() => req.socket.destroy());
-  });
+  const server = await startFakeServer({ port: options.port, latencyMs: () => fake.latencyMs, decode: decodeRequest, decide, write });
 
   /** The test's behaviour first; then Graph's order: path, token, phone number id, body. */
   function decide(request: FakeMetaRequest): FakeMetaAnswer {
@@ -169,10 +151,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<Fake
   function write(res: ServerResponse, answer: Exclude<FakeMetaAnswer, 'hang' | 'destroy'>, request: FakeMetaRequest): void {
     if (answer === 'success') answer = { http: 200, body: request.path.endsWith('/media') ? { id: issueMediaId() } : sendSuccess(request) };
     else if ('error' in answer) answer = { http: errorStatus(answer.error), headers: answer.headers, body: errorBody(answer.error) };
-    const body = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body);
-    const json = typeof answer.body === 'object';
-    res.writeHead(answer.http, { ...(json ? { 'content-type': 'application/json; charset=UTF-8' } : {}), ...answer.headers });
-    res.end(body);
+    writeHttpAnswer(res, answer, 'application/json; charset=UTF-8');
   }
 
   function issueMediaId(): string {
@@ -188,12 +167,9 @@ export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<Fake
     return { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid }] };
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
   const fake: FakeMeta = {
-    url: `http://127.0.0.1:${port}/${VERSION}`,
-    requests: [],
+    url: `${server.origin}/${VERSION}`,
+    requests: server.requests,
     get uploads() {
       return mediaIds.size;
     },
@@ -202,12 +178,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<Fake
     phoneNumberId: options.phoneNumberId ?? '106540352242922',
     latencyMs: options.latencyMs ?? 0,
     behaviour: options.behaviour,
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections(); // includes hung requests, which would otherwise keep close() waiting
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => server.close(),
   };
   return fake;
 }
@@ -240,17 +211,11 @@ function errorBody(error: FakeMetaError): object {
   };
 }
 
-function decodeRequest(at: number, req: IncomingMessage, body: Buffer): FakeMetaRequest {
-  const type = req.headers['content-type'] ?? '';
-  const request: FakeMetaRequest = { at, method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', headers: req.headers, json: undefined, fields: {} };
-  if (type.startsWith('application/json')) {
-    try {
-      const value: unknown = JSON.parse(body.toString('utf8'));
-      if (isObject(value)) request.json = value;
-    } catch {
-      // left undefined: the validation answers code 100
-    }
-  }
+function decodeRequest(base: FakeRequestBase, body: Buffer): FakeMetaRequest {
+  const type = base.headers['content-type'] ?? '';
+  const request: FakeMetaRequest = { ...base, json: undefined, fields: {} };
+  // Left undefined when unreadable: the validation answers code 100.
+  if (type.startsWith('application/json')) request.json = jsonObject(body);
   const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(type)?.[1];
   if (boundary) Object.assign(request, parseMultipart(body, boundary));
   return request;
@@ -278,15 +243,6 @@ function parseMultipart(body: Buffer, boundary: string): Pick<FakeMetaRequest, '
     else result.file = { field: name, filename, contentType: /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? '', size: content.length };
   }
   return result;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

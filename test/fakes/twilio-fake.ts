@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startFakeServer, writeHttpAnswer, type FakeHttpAnswer } from './fake-server.js';
 
 /**
  * A local imitation of Twilio's Messages API for WhatsApp
@@ -29,7 +29,7 @@ export type FakeTwilioAnswer =
   | 'hang' // never answer (time-out tests); the socket is freed by close()
   | 'destroy' // read the request, then destroy the socket without answering
   | { error: number; http?: number; message?: string; headers?: Record<string, string> } // Twilio's error body, HTTP 400 unless told
-  | { http: number; headers?: Record<string, string>; body?: string | object };
+  | FakeHttpAnswer;
 
 /**
  * A function (return undefined to fall through to the normal handling) or a map from the
@@ -88,25 +88,15 @@ const WHATSAPP_ADDRESS = /^whatsapp:\+[1-9][0-9]{5,14}$/;
 const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 
 export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<FakeTwilio> {
-  const timers = new Set<NodeJS.Timeout>();
-
-  const server = createServer((req, res) => {
-    const at = Date.now();
-    readBody(req)
-      .then((body) => {
-        const fields = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? [...new URLSearchParams(body.toString('utf8'))] : [];
-        const request: FakeTwilioRequest = { at, method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', headers: req.headers, form: Object.fromEntries(fields), fields };
-        fake.requests.push(request);
-        const answer = decide(request);
-        if (answer === 'hang') return;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (answer === 'destroy') req.socket.destroy();
-          else if (!res.destroyed) write(res, answer, request);
-        }, fake.latencyMs);
-        timers.add(timer);
-      })
-      .catch(() => req.socket.destroy());
+  const server = await startFakeServer({
+    port: options.port,
+    latencyMs: () => fake.latencyMs,
+    decode: (base, body): FakeTwilioRequest => {
+      const fields = (base.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') ? [...new URLSearchParams(body.toString('utf8'))] : [];
+      return { ...base, form: Object.fromEntries(fields), fields };
+    },
+    decide,
+    write,
   });
 
   /** The test's behaviour first; then what Twilio checks: credentials, the resource, the fields. */
@@ -136,22 +126,12 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   }
 
   function write(res: ServerResponse, answer: Exclude<FakeTwilioAnswer, 'hang' | 'destroy'>, request: FakeTwilioRequest): void {
-    let http: number;
-    let body: string | object | undefined;
-    let headers: Record<string, string> | undefined;
-    if (answer === 'success') {
-      http = 201;
-      body = accept(request);
-    } else if ('error' in answer) {
-      http = answer.http ?? 400;
-      body = { code: answer.error, message: answer.message ?? 'Error', more_info: `https://www.twilio.com/docs/errors/${answer.error}`, status: http };
-      headers = answer.headers;
-    } else {
-      ({ http, body, headers } = answer);
+    if (answer === 'success') answer = { http: 201, body: accept(request) };
+    else if ('error' in answer) {
+      const http = answer.http ?? 400;
+      answer = { http, headers: answer.headers, body: { code: answer.error, message: answer.message ?? 'Error', more_info: `https://www.twilio.com/docs/errors/${answer.error}`, status: http } };
     }
-    const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
-    res.writeHead(http, { ...(typeof body === 'object' ? { 'content-type': 'application/json' } : {}), ...headers });
-    res.end(text);
+    writeHttpAnswer(res, answer);
   }
 
   /** The documented success body, keys in the documented order. */
@@ -163,12 +143,9 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     return { sid, status: 'queued', to: request.form.To, from, error_code: null, error_message: null, num_media: String(media) };
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
   const fake: FakeTwilio = {
-    url: `http://127.0.0.1:${port}`,
-    requests: [],
+    url: server.origin,
+    requests: server.requests,
     messages: [],
     accountSid: options.accountSid ?? `AC${'0'.repeat(32)}`,
     authToken: options.authToken ?? 'fake-twilio-auth-token',
@@ -198,21 +175,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       await response.arrayBuffer();
       return response.status;
     },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections(); // includes hung requests, which would otherwise keep close() waiting
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => server.close(),
   };
   return fake;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

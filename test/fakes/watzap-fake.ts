@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { jsonObject, pathOf, startFakeServer, writeHttpAnswer, type FakeHttpAnswer } from './fake-server.js';
 
 /**
  * A local imitation of Watzap.id's API (base `…/v1`), written from shared/providers/README.md,
@@ -25,7 +25,7 @@ export type FakeWatzapAnswer =
   | 'hang' // never answer (time-out tests); the socket is freed by close()
   | 'destroy' // read the request, then destroy the socket without answering
   | { status: string; message?: string; http?: number } // a Watzap failure body, HTTP 200 unless told
-  | { http: number; headers?: Record<string, string>; body?: string | object };
+  | FakeHttpAnswer;
 
 /**
  * A function (return undefined to fall through to the normal handling) or a map from
@@ -65,25 +65,12 @@ export const WATZAP_FAILURES: Readonly<Record<string, string>> = {
 const SEND_PATHS = new Set(['/send_message', '/send_image_url']);
 
 export async function startFakeWatzap(options: FakeWatzapOptions = {}): Promise<FakeWatzap> {
-  const timers = new Set<NodeJS.Timeout>();
-
-  const server = createServer((req, res) => {
-    const at = Date.now();
-    readBody(req)
-      .then((body) => {
-        const fullPath = (req.url ?? '').split('?')[0] ?? '';
-        const request: FakeWatzapRequest = { at, method: req.method ?? '', path: fullPath.replace(/^\/v1(?=\/)/, ''), headers: req.headers, json: parseJson(body) };
-        fake.requests.push(request);
-        const answer = fullPath.startsWith('/v1/') ? decide(request) : { http: 404, body: 'Not Found' };
-        if (answer === 'hang') return;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          if (answer === 'destroy') req.socket.destroy();
-          else if (!res.destroyed) write(res, answer);
-        }, fake.latencyMs);
-        timers.add(timer);
-      })
-      .catch(() => req.socket.destroy());
+  const server = await startFakeServer({
+    port: options.port,
+    latencyMs: () => fake.latencyMs,
+    decode: (base, body): FakeWatzapRequest => ({ ...base, path: base.path.replace(/^\/v1(?=\/)/, ''), json: jsonObject(body) }),
+    decide: (request, req) => (pathOf(req).startsWith('/v1/') ? decide(request) : { http: 404, body: 'Not Found' }),
+    write,
   });
 
   /** The test's behaviour first; then the order a real Watzap plausibly follows: keys, input, send. */
@@ -112,45 +99,17 @@ export async function startFakeWatzap(options: FakeWatzapOptions = {}): Promise<
     else if ('status' in answer) {
       answer = { http: answer.http ?? 200, body: { status: answer.status, message: answer.message ?? WATZAP_FAILURES[answer.status] ?? 'Failed', ack: 'fatal_error' } };
     }
-    const body = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body);
-    res.writeHead(answer.http, { ...(typeof answer.body === 'object' ? { 'content-type': 'application/json' } : {}), ...answer.headers });
-    res.end(body);
+    writeHttpAnswer(res, answer);
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
   const fake: FakeWatzap = {
-    url: `http://127.0.0.1:${port}/v1`,
-    requests: [],
+    url: `${server.origin}/v1`,
+    requests: server.requests,
     apiKey: options.apiKey ?? 'fake-watzap-api-key',
     numberKey: options.numberKey ?? 'fake-watzap-number-key',
     latencyMs: options.latencyMs ?? 0,
     behaviour: options.behaviour,
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      server.closeAllConnections(); // includes hung requests, which would otherwise keep close() waiting
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
+    close: () => server.close(),
   };
   return fake;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(body: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body.toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,12 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { timingSafeEqual } from 'node:crypto';
 import {
   type WebhookHandler,
-  classifyHttpStatus,
-  classifyNetworkError,
+  classifyUnexplainedStatus,
   defineProvider,
+  fetchText,
   fingerprint,
   GatewayError,
+  parseJsonObject,
+  sameSecret,
 } from '../gateway.js';
 
 /**
@@ -33,22 +34,10 @@ export default defineProvider({
       async send(message, signal) {
         const form = new URLSearchParams({ target: message.to, message: message.text, countryCode: '0' });
         if (message.image) form.set('url', message.image.url);
-        let response: Response;
-        try {
-          response = await fetch(endpoint, { method: 'POST', headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal });
-        } catch (error) {
-          throw classifyNetworkError(error, 'fonnte');
-        }
-        const text = await response.text().catch(() => '');
-        if (!response.ok) {
-          // Fonnte documents no 4xx of its own: one means a wrong FONNTE_BASE_URL (404/405),
-          // which would fail every recipient in turn, so it stops the number instead.
-          if (response.status >= 400 && response.status < 500 && response.status !== 429) {
-            throw new GatewayError('account', `fonnte: unexpected HTTP ${response.status} (check FONNTE_BASE_URL)`);
-          }
-          throw classifyHttpStatus(response.status, 'fonnte', '', response.headers.get('retry-after'));
-        }
-        const body = parseJson(text);
+        const { response, text } = await fetchText('fonnte', endpoint, { method: 'POST', headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal });
+        // Fonnte documents no 4xx of its own: one means a wrong FONNTE_BASE_URL.
+        if (!response.ok) throw classifyUnexplainedStatus(response.status, 'fonnte', 'FONNTE_BASE_URL', response.headers.get('retry-after'));
+        const body = parseJsonObject(text);
         const status = body?.status ?? body?.Status;
         if (status === true) {
           const id = Array.isArray(body!.id) ? body!.id[0] : body!.id;
@@ -76,9 +65,7 @@ function fonnteWebhook(settings: { FONNTE_WEBHOOK_TOKEN?: string }): WebhookHand
     verify(request) {
       const expected = settings.FONNTE_WEBHOOK_TOKEN;
       if (!expected || request.pathSecret === undefined) return false;
-      const a = Buffer.from(request.pathSecret);
-      const b = Buffer.from(expected);
-      return a.length === b.length && timingSafeEqual(a, b);
+      return sameSecret(request.pathSecret, expected);
     },
     parse(request) {
       const body = parseBody(request.rawBody, String(request.headers['content-type'] ?? ''));
@@ -106,7 +93,7 @@ const FONNTE_STATES: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = 
 function parseBody(raw: Buffer, contentType: string): Record<string, unknown> | undefined {
   const text = raw.toString('utf8');
   if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-  return parseJson(text);
+  return parseJsonObject(text);
 }
 
 /** Fonnte's reasons are free text; these patterns cover the ones its docs and users report. */
@@ -118,13 +105,4 @@ export function classifyFonnteReason(reason: string): GatewayError {
   if (/url|file|size|format/i.test(reason)) return new GatewayError('account', `${text} (check PUBLIC_BASE_URL and the image)`);
   if (/rate|too many|limit/i.test(reason)) return new GatewayError('rate_limited', text, 60_000);
   return new GatewayError('recipient', text);
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,12 +1,17 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  classifyHttpStatus,
-  classifyNetworkError,
+  classifyUnexplainedStatus,
+  clip,
   defineProvider,
+  fetchText,
   fingerprint,
   GatewayError,
+  parseJsonObject,
   parseRetryAfter,
+  sameSecret,
+  scrubSecrets,
+  singleHeader,
   type Gateway,
   type OutgoingImage,
   type OutgoingMessage,
@@ -68,15 +73,9 @@ function createMetaGateway(settings: MetaSettings): Gateway {
   const media = new Map<string, { id: Promise<string>; expiresAt: number }>();
 
   async function call(path: string, init: { headers: Record<string, string>; body: string | FormData }, signal: AbortSignal): Promise<MetaAnswer> {
-    let response: Response;
-    try {
-      response = await fetch(`${root}/${path}`, { method: 'POST', ...init, headers: { ...init.headers, Authorization: authorization }, signal });
-    } catch (error) {
-      throw classifyNetworkError(error, 'meta');
-    }
+    const { response, text } = await fetchText('meta', `${root}/${path}`, { method: 'POST', ...init, headers: { ...init.headers, Authorization: authorization }, signal });
     // A body lost mid-read leaves only the status to judge by (a 200 without an id is "unknown").
-    const text = await response.text().catch(() => '');
-    return { ok: response.ok, status: response.status, retryAfter: response.headers.get('retry-after'), body: parseJson(text) };
+    return { ok: response.ok, status: response.status, retryAfter: response.headers.get('retry-after'), body: parseJsonObject(text) };
   }
 
   async function upload(image: OutgoingImage): Promise<string> {
@@ -188,12 +187,8 @@ const RECIPIENT_CODES = new Set([131026, 131049, 131047, 131050, 100, 131008, 13
 export function classifyMetaError(httpStatus: number, error: unknown, retryAfter: string | null, secrets: readonly (string | undefined)[] = []): GatewayError {
   const code = metaCode(error);
   if (code === undefined) {
-    // Not Meta's error shape: a proxy or a wrong META_API_BASE_URL. Failing each recipient in
-    // turn would burn the list, so an unexplained 4xx stops the number instead.
-    if (httpStatus >= 400 && httpStatus < 500 && httpStatus !== 429) {
-      return new GatewayError('account', `meta: unexpected HTTP ${httpStatus} (check META_API_BASE_URL)`);
-    }
-    return classifyHttpStatus(httpStatus, 'meta', '', retryAfter);
+    // Not Meta's error shape: a proxy or a wrong META_API_BASE_URL.
+    return classifyUnexplainedStatus(httpStatus, 'meta', 'META_API_BASE_URL', retryAfter);
   }
   const text = describeMetaError(code, error, secrets);
   if (ACCOUNT_CODES.has(code) || (code >= 200 && code <= 299)) return new GatewayError('account', text);
@@ -234,8 +229,7 @@ function describeMetaError(code: number, error: unknown, secrets: readonly (stri
   const details = typeof e.error_data?.details === 'string' ? e.error_data.details.trim() : '';
   let text = `meta ${code}: ${message || 'no message'}`;
   if (details && details !== message) text += ` (${details})`;
-  for (const secret of secrets) if (secret && secret.length >= 4) text = text.split(secret).join('[redacted]');
-  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
+  return clip(scrubSecrets(text, secrets));
 }
 
 /** Waits for a shared promise, but only as long as this caller's signal allows. */
@@ -280,26 +274,12 @@ function metaWebhook(settings: MetaSettings): WebhookHandler {
 /** `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>`, compared in constant time. */
 function validSignature(request: WebhookRequest, appSecret: string | undefined): boolean {
   if (!appSecret) return false;
-  const header = headerValue(request.headers, 'x-hub-signature-256');
+  const header = singleHeader(request.headers, 'x-hub-signature-256');
   const hex = header === undefined ? undefined : /^sha256=([0-9a-f]{64})$/i.exec(header.trim())?.[1];
   if (!hex) return false;
   const given = Buffer.from(hex, 'hex');
   const expected = createHmac('sha256', appSecret).update(request.rawBody).digest();
   return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** Compares through hashes so neither the content nor the length leaks through timing. */
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
-
-function headerValue(headers: WebhookRequest['headers'], name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers[key];
-  // Several signature headers: refuse rather than guess which one counts.
-  if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined;
-  return value;
 }
 
 const STATUSES = new Set(['sent', 'delivered', 'read', 'failed'] as const);
@@ -370,13 +350,4 @@ function arrayOf(value: unknown): unknown[] {
 
 function pushIf<T>(list: T[], item: T | undefined): void {
   if (item !== undefined) list.push(item);
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,12 +1,17 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { ConfigError } from '../../config.js';
 import {
-  classifyNetworkError,
+  clip,
   defineProvider,
+  fetchText,
   fingerprint,
   GatewayError,
+  parseJsonObject,
   parseRetryAfter,
+  sameSecret,
+  scrubSecrets,
+  singleHeader,
   type Gateway,
   type OutgoingMessage,
   type WebhookEvent,
@@ -71,20 +76,14 @@ function createTwilioGateway(settings: TwilioSettings, publicBaseUrl: string | u
     supportsTemplates: true,
     async send(message, signal) {
       const form = messageForm(message, settings, statusCallback);
-      let response: Response;
-      try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' },
-          body: form,
-          signal,
-        });
-      } catch (error) {
-        throw classifyNetworkError(error, 'twilio');
-      }
+      const { response, text } = await fetchText('twilio', endpoint, {
+        method: 'POST',
+        headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form,
+        signal,
+      });
       // A body lost mid-read leaves only the status to judge by (a 201 without a sid is "unknown").
-      const text = await response.text().catch(() => '');
-      const body = parseJson(text);
+      const body = parseJsonObject(text);
       if (response.ok) {
         const sid = body?.sid;
         if (typeof sid === 'string' && sid !== '') return { providerMessageId: sid };
@@ -175,9 +174,7 @@ function twilioCode(value: unknown): number | undefined {
 /** `twilio 21211: Invalid 'To' Phone Number (HTTP 400)`, without any secret, bounded in length. */
 function describe(code: number | undefined, message: unknown, httpStatus: number, secrets: readonly string[]): string {
   const detail = typeof message === 'string' && message.trim() !== '' ? `: ${message.trim()}` : '';
-  let text = `twilio${code === undefined ? '' : ` ${code}`}${detail} (HTTP ${httpStatus})`;
-  for (const secret of secrets) if (secret.length >= 4) text = text.split(secret).join('[redacted]');
-  return text.length > 500 ? `${text.slice(0, 499)}…` : text;
+  return clip(scrubSecrets(`twilio${code === undefined ? '' : ` ${code}`}${detail} (HTTP ${httpStatus})`, secrets));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -210,9 +207,9 @@ export function validTwilioSignature(request: WebhookRequest, authToken: string)
   }
   const bodyHash = url.searchParams.get('bodySHA256');
   const params = bodyHash === null ? formFields(request) : [];
-  const signed = [withoutDefaultPort(url), withDefaultPort(url)].some((candidate) => sameText(header, twilioSignature(authToken, candidate, params)));
+  const signed = [withoutDefaultPort(url), withDefaultPort(url)].some((candidate) => sameSecret(header, twilioSignature(authToken, candidate, params)));
   if (!signed) return false;
-  return bodyHash === null || sameText(bodyHash.toLowerCase(), createHash('sha256').update(request.rawBody).digest('hex'));
+  return bodyHash === null || sameSecret(bodyHash.toLowerCase(), createHash('sha256').update(request.rawBody).digest('hex'));
 }
 
 /** The signature Twilio computes, over parameters given as [name, value] pairs. */
@@ -234,20 +231,6 @@ function withDefaultPort(url: URL): string {
   if (url.port !== '') return url.toString();
   const port = url.protocol === 'https:' ? '443' : '80';
   return `${url.protocol}//${url.username}${url.password ? `:${url.password}` : ''}${url.username || url.password ? '@' : ''}${url.hostname}:${port}${url.pathname}${url.search}${url.hash}`;
-}
-
-/** Compares through hashes so neither the content nor the length leaks through timing. */
-function sameText(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
-
-function singleHeader(headers: WebhookRequest['headers'], name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers[key];
-  // Several signature headers: refuse rather than guess which one counts.
-  if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined;
-  return value;
 }
 
 /** The POST parameters of an urlencoded body, in order, repeated names kept. */
@@ -305,13 +288,4 @@ function describeErrorCode(code: string | undefined, message: string | undefined
   const text = message?.trim() || known;
   if (code === undefined || code === '') return text ? `twilio: ${text}` : undefined;
   return `twilio ${code}${text ? `: ${text}` : ''}`;
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

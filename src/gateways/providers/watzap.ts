@@ -1,10 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import {
-  classifyHttpStatus,
-  classifyNetworkError,
+  classifyUnexplainedStatus,
+  clip,
   defineProvider,
+  fetchText,
   fingerprint,
   GatewayError,
+  parseJsonObject,
+  scrubSecrets,
 } from '../gateway.js';
 
 /**
@@ -36,33 +39,21 @@ export default defineProvider({
         const [path, body] = message.image
           ? ['send_image_url', { ...keys, phone_no: message.to, url: message.image.url, message: message.text, separate_caption: '0' }]
           : ['send_message', { ...keys, phone_no: message.to, message: message.text, wait_until_send: '1' }];
-        let response: Response;
-        try {
-          response = await fetch(`${base}/${path}`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(body),
-            signal,
-          });
-        } catch (error) {
-          throw classifyNetworkError(error, 'watzap');
-        }
-        const text = await response.text().catch(() => '');
-        const answer = parseJson(text);
+        const { response, text } = await fetchText('watzap', `${base}/${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+          signal,
+        });
+        const answer = parseJsonObject(text);
         const status = answer?.status === undefined || answer.status === null ? undefined : String(answer.status);
         if (status !== undefined && STATUS_KINDS.has(status)) throw watzapFailure(status, answer!.message, secrets);
-        if (!response.ok) {
-          // Watzap documents no HTTP errors: an unexplained 4xx most likely means a wrong
-          // WATZAP_BASE_URL (404/405), which would fail every recipient in turn.
-          if (response.status >= 400 && response.status < 500 && response.status !== 429) {
-            throw new GatewayError('account', `watzap: unexpected HTTP ${response.status} (check WATZAP_BASE_URL)`);
-          }
-          throw classifyHttpStatus(response.status, 'watzap', '', response.headers.get('retry-after'));
-        }
+        // Watzap documents no HTTP errors: a 4xx most likely means a wrong WATZAP_BASE_URL.
+        if (!response.ok) throw classifyUnexplainedStatus(response.status, 'watzap', 'WATZAP_BASE_URL', response.headers.get('retry-after'));
         // The documented success carries the string "200"; a number is accepted too (harmless).
         if (status === '200') return { providerMessageId: null };
         // Not an answer Watzap documents: the message may or may not have gone out.
-        const shown = status === undefined ? 'without a status' : `with status "${scrub(status, secrets).slice(0, 40)}"`;
+        const shown = status === undefined ? 'without a status' : `with status "${scrubSecrets(status, secrets).slice(0, 40)}"`;
         throw new GatewayError('unknown_outcome', `delivery unknown: watzap answered HTTP ${response.status} ${shown}`);
       },
     };
@@ -84,22 +75,5 @@ const STATUS_KINDS = new Map<string, 'account' | 'recipient'>([
 
 function watzapFailure(status: string, message: unknown, secrets: readonly string[]): GatewayError {
   const detail = typeof message === 'string' && message.trim() !== '' ? `: ${message.trim()}` : '';
-  let text = scrub(`watzap ${status}${detail}`, secrets);
-  if (text.length > 500) text = `${text.slice(0, 499)}…`;
-  return new GatewayError(STATUS_KINDS.get(status) ?? 'recipient', text);
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  return result;
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  return new GatewayError(STATUS_KINDS.get(status) ?? 'recipient', clip(scrubSecrets(`watzap ${status}${detail}`, secrets)));
 }

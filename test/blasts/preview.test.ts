@@ -1,0 +1,40 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertError, mobileNumber, startTestService, type TestService } from '../helpers.js';
+
+describe('POST /api/v1/whatsapp/blast/preview', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService();
+  });
+  after(() => svc.stop());
+
+  it('renders the message for the first customers of the audience, sending and storing nothing', async () => {
+    const [ok, noPhone, noCity] = await svc.api.createCustomers([
+      { name: 'Budi', phone: mobileNumber(1), status: 'preview', attributes: { kota: 'Bandung' } },
+      { name: 'Tono', status: 'preview', attributes: { kota: 'Solo' } },
+      { name: 'Sari', phone: mobileNumber(3), status: 'preview' },
+    ]);
+    const historyBefore = (await svc.api.get('/api/v1/whatsapp/blast/history')).body.meta.total;
+    const res = await svc.api.post('/api/v1/whatsapp/blast/preview?limit=10', {
+      target_type: 'filter',
+      filter_params: { status: 'preview' },
+      message: '{Halo|Hai} {name} dari {kota}',
+    });
+    assert.equal(res.status, 200);
+    const byId = new Map(res.body.data.map((p: { customer_id: number }) => [p.customer_id, p]));
+    const first = byId.get(ok!.id) as { would_send: boolean; text: string; whatsapp_number: string };
+    assert.equal(first.would_send, true);
+    assert.match(first.text, /^(Halo|Hai) Budi dari Bandung$/);
+    assert.equal(first.whatsapp_number, '6281200000001');
+    assert.deepEqual((byId.get(noPhone!.id) as { would_send: boolean; reason: string }).reason, 'no phone number');
+    assert.equal((byId.get(noCity!.id) as { reason: string }).reason, 'no value for {kota}');
+    assert.equal((await svc.api.get('/api/v1/whatsapp/blast/history')).body.meta.total, historyBefore);
+  });
+
+  it('applies the same validation as a real blast', async () => {
+    assertError(await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'all', message: 'Halo {nmae}' }), 422, 'message');
+    assertError(await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'selected', customer_ids: [987654], message: 'x' }), 422, 'customer_ids');
+    assertError(await svc.api.post('/api/v1/whatsapp/blast/preview?limit=500', { target_type: 'all', message: 'x' }), 422);
+  });
+});
