@@ -37,6 +37,19 @@ const EnvSchema = Type.Object({
   OPT_OUT_KEYWORDS: Type.String({ default: 'STOP,BERHENTI,UNSUBSCRIBE,UNSUB', minLength: 1 }),
   /** How often an idle worker in another process looks for new work. */
   WORKER_POLL_MS: Type.Integer({ default: 1000, minimum: 10, maximum: 60000 }),
+  /** Bearer token for GET /metrics; unset: /metrics is open. */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** ROLE=worker serves /metrics and /healthz on this port (the API roles serve them on PORT). */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  /** Comma-separated origins (https://app.example.com) that browsers may call the API from. */
+  CORS_ORIGINS: Type.Optional(Type.String()),
+  /** Login attempts per minute from one address, and for one email, before 429. */
+  LOGIN_RATE_LIMIT_PER_IP: Type.Integer({ default: 10, minimum: 1 }),
+  LOGIN_RATE_LIMIT_PER_EMAIL: Type.Integer({ default: 5, minimum: 1 }),
+  /** Requests per minute with one bearer token (or from one address without one). */
+  API_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
+  /** Behind a reverse proxy: `true`, a hop count, or the proxies' addresses (comma-separated). */
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -65,6 +78,14 @@ export interface Config {
   retryMaxMs: number;
   workerPollMs: number;
   optOutKeywords: readonly string[];
+  metricsToken: string | undefined;
+  metricsPort: number | undefined;
+  corsOrigins: readonly string[];
+  loginRateLimitPerIp: number;
+  loginRateLimitPerEmail: number;
+  apiRateLimitPerMinute: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For gives the client address (rate limits per IP). */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +133,13 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     retryMaxMs: env.RETRY_MAX_MS,
     workerPollMs: env.WORKER_POLL_MS,
     optOutKeywords: Object.freeze(env.OPT_OUT_KEYWORDS.split(',').map((k) => k.trim().toUpperCase()).filter(Boolean)),
+    metricsToken: env.METRICS_TOKEN,
+    metricsPort: env.METRICS_PORT,
+    corsOrigins: Object.freeze(parseOrigins(env.CORS_ORIGINS)),
+    loginRateLimitPerIp: env.LOGIN_RATE_LIMIT_PER_IP,
+    loginRateLimitPerEmail: env.LOGIN_RATE_LIMIT_PER_EMAIL,
+    apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   });
 }
 
@@ -119,6 +147,33 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
 export function environment(): Record<string, string | undefined> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   return process.env;
+}
+
+/** Exact origins only (scheme, host, port; no path, no "*"): a browser sends exactly that. */
+function parseOrigins(value: string | undefined): string[] {
+  const origins = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      /* reported below */
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`invalid configuration: CORS_ORIGINS entry "${origin}" is not an origin like https://app.example.com`);
+    }
+  }
+  return origins;
+}
+
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((a) => a.trim()).filter(Boolean);
 }
 
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */

@@ -8,6 +8,9 @@ import type { Config } from './config.js';
 import { connect, type Database } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createGateway } from './gateways/registry.js';
+import { neverLog } from './logger.js';
+import { Metrics } from './metrics/metrics.js';
+import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 import { clearReasonsOfActiveBlasts, upsertSender } from './worker/queue.repository.js';
 import { Worker } from './worker/worker.js';
 
@@ -20,6 +23,8 @@ export interface RunningService {
   database: Database;
   /** Where the API listens, e.g. http://127.0.0.1:3000. */
   url?: string;
+  /** ROLE=worker with METRICS_PORT: where /metrics is served. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -35,6 +40,8 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
     const applied = await migrateToLatest(database);
     if (applied.length > 0) logger.info({ migrations: applied, engine: database.engine }, 'database migrated');
     const { gateway, webhook, secrets } = await createGateway(config.gateway, config.env, { logger, publicBaseUrl: config.publicBaseUrl });
+    neverLog(logger, [...secrets, config.adminPassword, config.metricsToken]);
+    const metrics = new Metrics(database.db);
     if (config.adminEmail && config.adminPassword) {
       if (await ensureAdmin(database.db, { email: config.adminEmail, password: config.adminPassword }, clock.now())) {
         logger.info({ email: config.adminEmail }, 'first admin created');
@@ -59,6 +66,7 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
         secrets,
         clock,
         logger: logger.child({ role: 'worker' }),
+        metrics,
         senderKeys: [DEFAULT_SENDER_KEY],
         settings: {
           sendDelayMinMs: config.sendDelayMinMs,
@@ -78,9 +86,14 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
     let app: FastifyInstance | undefined;
     let url: string | undefined;
     if (config.role !== 'worker') {
-      const ctx: AppContext = { config, database, clock, logger, gateway, webhook, notifyWork: () => worker?.notify() };
+      const ctx: AppContext = { config, database, clock, logger, gateway, webhook, metrics, notifyWork: () => worker?.notify() };
       app = await buildApp(ctx);
       url = await app.listen({ host: config.host, port: config.port });
+    }
+
+    let metricsServer: MetricsServer | undefined;
+    if (config.role === 'worker' && config.metricsPort !== undefined) {
+      metricsServer = await startMetricsServer({ host: config.host, port: config.metricsPort, metrics, token: config.metricsToken, logger });
     }
 
     let stopping: Promise<void> | undefined;
@@ -88,10 +101,11 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
       (stopping ??= (async () => {
         // Stop accepting requests first, then let in-flight sends finish and be recorded.
         await app?.close();
+        await metricsServer?.close();
         await worker?.stop();
         await database.close();
       })());
-    return { app, worker, database, url, stop };
+    return { app, worker, database, url, metricsUrl: metricsServer?.url, stop };
   } catch (error) {
     await database.close().catch(() => {});
     throw error;
