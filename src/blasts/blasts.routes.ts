@@ -9,6 +9,7 @@ import {
   BlastLogsResponse,
   BlastQueuedResponse,
   BlastRequestBodyDoc,
+  BlastSubmitHeaders,
   HistoryQuery,
   LogsQuery,
   MediaParams,
@@ -27,7 +28,8 @@ export const blastRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     description:
       'JSON, or multipart/form-data with the same fields (`customer_ids`, `filter_params` and `template` as JSON text) plus an optional `image` file. ' +
       'Answers as soon as the blast is saved and queued; a worker sends it, pausing between messages.',
-    response: { 202: BlastQueuedResponse, ...errorResponses(400, 401, 413, 415, 422) },
+    headers: BlastSubmitHeaders,
+    response: { 202: BlastQueuedResponse, ...errorResponses(400, 401, 409, 413, 415, 422) },
   };
   // JSON or multipart, read and validated by readBlastRequest; openapiBody documents both.
   app.post('/whatsapp/blast', { bodyLimit: BLAST_BODY_LIMIT, config: { openapiBody: BlastRequestBodyDoc }, schema: blastSchema }, async (request, reply) => {

@@ -99,6 +99,15 @@ export const BlastRequestBodyDoc = {
   },
 };
 
+/** Documented here, checked by idempotencyKeyOf (a plain string never fails this schema). */
+export const BlastSubmitHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description: 'Optional, 1 to 255 visible ASCII characters. The same key and body within 24 h answer the first blast again; the same key with another body is a 409.',
+    }),
+  ),
+});
+
 export const BlastQueuedResponse = Type.Object(
   {
     success: SuccessTrue,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context.js';
+import { errorResponses } from '../http/common.schema.js';
 import { BlastIdParams } from './blasts.schema.js';
 import { getBlast, toBlastResponse } from './blasts.service.js';
 
@@ -21,7 +22,17 @@ export const blastEventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   app.addHook('preClose', async () => {
     shuttingDown = true;
   });
-  app.get('/whatsapp/blast/:id/events', { schema: { params: BlastIdParams } }, async (request, reply) => {
+  const schema = {
+    tags: ['Blasts'],
+    summary: 'Follow a blast live (Server-Sent Events)',
+    description: 'A `progress` event with the blast (as in history) whenever it changes, then `end` with its final `status`.',
+    params: BlastIdParams,
+    response: {
+      200: { description: 'The event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+      ...errorResponses(401, 404),
+    },
+  };
+  app.get('/whatsapp/blast/:id/events', { schema }, async (request, reply) => {
     const { db } = ctx.database;
     await getBlast(db, request.params.id); // a 404 before the stream starts
     reply.hijack();

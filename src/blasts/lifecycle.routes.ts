@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { assertValid } from '../http/validation.js';
-import { BlastIdParams } from './blasts.schema.js';
+import { errorResponses } from '../http/common.schema.js';
+import { BlastDetailResponse, BlastIdParams } from './blasts.schema.js';
 import { getBlast, toBlastDetailResponse } from './blasts.service.js';
 import { changeBlastState, type LifecycleAction } from './lifecycle.service.js';
 
@@ -17,15 +18,30 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   const { db, engine } = ctx.database;
   const lifecycle = { db, engine, now: () => ctx.clock.now(), inFlightWaitMs: ctx.config.gatewayTimeoutMs + 5_000 };
 
+  const SUMMARIES = {
+    pause: 'Pause a blast (answers once the sends in flight are recorded)',
+    resume: 'Resume a paused blast',
+    cancel: 'Cancel a blast: recipients not yet sent are never sent',
+  };
+  const response = { 200: BlastDetailResponse, ...errorResponses(401, 404, 409) };
   for (const action of ['pause', 'resume', 'cancel'] as const satisfies LifecycleAction[]) {
-    app.post(`/whatsapp/blast/:id/${action}`, { schema: { params: BlastIdParams } }, async (request) => {
+    const schema = { tags: ['Blasts'], summary: SUMMARIES[action], params: BlastIdParams, response };
+    app.post(`/whatsapp/blast/:id/${action}`, { schema }, async (request) => {
       await changeBlastState(lifecycle, request.params.id, action);
       if (action === 'resume') ctx.notifyWork();
       return { success: true, data: toBlastDetailResponse(await getBlast(db, request.params.id), ctx.config.publicBaseUrl) };
     });
   }
 
-  app.post('/whatsapp/blast/:id/retry', { schema: { params: BlastIdParams } }, async (request) => {
+  const retrySchema = {
+    tags: ['Blasts'],
+    summary: 'Retry the failed recipients of a blast',
+    description: 'The body is optional; `{"error": "..."}` retries only the recipients whose error contains that text. Answers `requeued`, the number retried.',
+    params: BlastIdParams,
+    response: { 200: BlastDetailResponse, ...errorResponses(401, 404, 409, 422) },
+  };
+  // Optional body, checked in the handler; openapiBody documents it.
+  app.post('/whatsapp/blast/:id/retry', { schema: retrySchema, config: { openapiBody: RetryBody, openapiBodyOptional: true } }, async (request) => {
     const body = assertValid(RetryBody, request.body ?? {});
     const { requeued } = await changeBlastState(lifecycle, request.params.id, 'retry', { error: body.error });
     ctx.notifyWork();

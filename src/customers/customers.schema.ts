@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
 
 /** Names a template may use as `{name}`; an attribute may not shadow them. */
 export const CUSTOMER_FIELDS = ['name', 'phone', 'status'] as const;
@@ -64,3 +65,58 @@ export const CustomerListQuery = Type.Object(
 );
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/** What the API answers for a customer (see toCustomerResponse). */
+export const CustomerResponse = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    phone: Nullable(Type.String({ description: 'As entered.' })),
+    whatsapp_number: Nullable(Type.String({ description: 'The sanitised number messages go to; null when the phone is missing or invalid.' })),
+    phone_error: Nullable(Type.String({ description: 'Why the phone cannot be messaged, if it cannot.' })),
+    status: Type.String(),
+    attributes: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+    opted_out: Type.Boolean(),
+    opted_out_at: Nullable(Timestamp),
+    opted_out_source: Nullable(Type.String()),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  OPEN,
+);
+
+const CUSTOMER_EXAMPLE = {
+  id: 101,
+  name: 'Budi Santoso',
+  phone: '0812-3456-7890',
+  whatsapp_number: '6281234567890',
+  phone_error: null,
+  status: 'active',
+  attributes: { city: 'Bandung' },
+  opted_out: false,
+  opted_out_at: null,
+  opted_out_source: null,
+  created_at: '2025-06-01T08:00:00.000Z',
+  updated_at: '2025-06-01T08:00:00.000Z',
+};
+
+export const CustomerListResponse = Type.Object(
+  { success: SuccessTrue, data: Type.Array(CustomerResponse), meta: PageMeta },
+  { ...OPEN, description: 'A page of customers.', examples: [{ success: true, data: [CUSTOMER_EXAMPLE], meta: { page: 1, per_page: 20, total: 1 } }] },
+);
+export const CustomerOneResponse = Type.Object(
+  { success: SuccessTrue, data: CustomerResponse },
+  { ...OPEN, description: 'The customer.', examples: [{ success: true, data: CUSTOMER_EXAMPLE }] },
+);
+export const CustomersCreatedResponse = Type.Object(
+  { success: SuccessTrue, data: Type.Array(CustomerResponse) },
+  { ...OPEN, description: 'The customers created, in the order given.', examples: [{ success: true, data: [CUSTOMER_EXAMPLE] }] },
+);
+
+/**
+ * Documentation only: POST /customers takes one customer or `{customers: [...]}` and checks
+ * the body itself (customers.routes.ts), so this never validates anything.
+ */
+export const CreateCustomersBodyDoc = Type.Union([CustomerInput, BulkCustomerInput], {
+  examples: [{ customers: [{ name: 'Budi Santoso', phone: '0812-3456-7890', status: 'active', attributes: { city: 'Bandung' } }] }],
+});
