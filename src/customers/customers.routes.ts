@@ -1,16 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { errorResponses, SuccessOnly } from '../http/common.schema.js';
 import { assertValid } from '../http/validation.js';
 import type { AppContext } from '../app-context.js';
 import {
   BulkCustomerInput,
   CustomerInput,
+  CreateCustomersBodyDoc,
   CustomerListQuery,
+  CustomerListResponse,
+  CustomerOneResponse,
   CustomerPatch,
+  CustomersCreatedResponse,
   IdParams,
   MAX_CUSTOMERS_PER_REQUEST,
 } from './customers.schema.js';
 import * as service from './customers.service.js';
+import { customerImportRoutes } from './import.routes.js';
 
 /** A bulk create of 50,000 customers with attributes stays well under this. */
 const CREATE_BODY_LIMIT = 64 * 1024 * 1024;
@@ -20,7 +26,18 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
 
   app.post(
     '/customers',
-    { bodyLimit: CREATE_BODY_LIMIT, schema: { body: Type.Object({}, { additionalProperties: true }) } },
+    {
+      bodyLimit: CREATE_BODY_LIMIT,
+      // Either shape is checked in the handler; the document shows both (openapiBody).
+      config: { openapiBody: CreateCustomersBodyDoc },
+      schema: {
+        tags: ['Customers'],
+        summary: 'Create one customer, or many with {customers: [...]}',
+        description: `Up to ${MAX_CUSTOMERS_PER_REQUEST} customers per request; all or none are created.`,
+        body: Type.Object({}, { additionalProperties: true }),
+        response: { 201: CustomersCreatedResponse, ...errorResponses(400, 401, 413, 415, 422) },
+      },
+    },
     async (request, reply) => {
       const body = request.body as Record<string, unknown>;
       const inputs = 'customers' in body ? assertValid(BulkCustomerInput, body).customers : [assertValid(CustomerInput, body)];
@@ -29,26 +46,42 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
     },
   );
 
-  app.get('/customers', { schema: { querystring: CustomerListQuery } }, async (request) => {
+  app.get('/customers', {
+    schema: { tags: ['Customers'], summary: 'List customers', querystring: CustomerListQuery, response: { 200: CustomerListResponse, ...errorResponses(401, 422) } },
+  }, async (request) => {
     const { page, per_page, status, search } = request.query;
     const { rows, total } = await service.listCustomers(context(), { status, search }, page, per_page);
     return { success: true, data: rows.map(service.toCustomerResponse), meta: { page, per_page, total } };
   });
 
-  app.get('/customers/:id', { schema: { params: IdParams } }, async (request) => ({
+  app.get('/customers/:id', {
+    schema: { tags: ['Customers'], summary: 'Get one customer', params: IdParams, response: { 200: CustomerOneResponse, ...errorResponses(401, 404) } },
+  }, async (request) => ({
     success: true,
     data: service.toCustomerResponse(await service.getCustomer(context(), request.params.id)),
   }));
 
-  app.patch('/customers/:id', { schema: { params: IdParams, body: CustomerPatch } }, async (request) => ({
+  app.patch('/customers/:id', {
+    schema: {
+      tags: ['Customers'],
+      summary: 'Change a customer',
+      params: IdParams,
+      body: CustomerPatch,
+      response: { 200: CustomerOneResponse, ...errorResponses(400, 401, 404, 415, 422) },
+    },
+  }, async (request) => ({
     success: true,
     data: service.toCustomerResponse(await service.updateCustomer(context(), request.params.id, request.body)),
   }));
 
-  app.delete('/customers/:id', { schema: { params: IdParams } }, async (request) => {
+  app.delete('/customers/:id', {
+    schema: { tags: ['Customers'], summary: 'Delete a customer', params: IdParams, response: { 200: SuccessOnly, ...errorResponses(401, 404) } },
+  }, async (request) => {
     await service.deleteCustomer(context(), request.params.id);
     return { success: true };
   });
+
+  await app.register(customerImportRoutes, { ctx });
 };
 
 export { MAX_CUSTOMERS_PER_REQUEST };

@@ -1,0 +1,96 @@
+import { invalid } from '../errors.js';
+import { normalizePhone } from '../phone/phone-number.js';
+import { AttributeKey, Attributes, CUSTOMER_FIELDS } from './customers.schema.js';
+
+/** What one CSV line means: the header's columns, and a data row checked against them. */
+
+// The same limits the JSON API applies (CustomerInput).
+const NAME_MAX = 200;
+const STATUS_MAX = 50;
+const ATTRIBUTE_VALUE_MAX = 2000;
+const ATTRIBUTE_KEY = new RegExp(AttributeKey.pattern!);
+const MAX_ATTRIBUTE_COLUMNS = Attributes.maxProperties ?? 100;
+/** Column names an attribute may not take: the customer's own fields (a template's {name}) and its id. */
+const RESERVED = new Set<string>([...CUSTOMER_FIELDS, 'id']);
+
+export interface Columns {
+  name: number;
+  phone: number;
+  status: number | undefined;
+  attributes: { key: string; index: number }[];
+  width: number;
+}
+
+/** The first line names the columns; anything wrong with it stops the import before any row. */
+export function readHeader(cells: string[]): Columns {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  const known: Partial<Record<'name' | 'phone' | 'status', number>> = {};
+  const attributes: Columns['attributes'] = [];
+  cells.forEach((cell, index) => {
+    const column = `column ${index + 1}`;
+    const label = cell.trim();
+    if (label === '') {
+      if (index === cells.length - 1 && index > 0) return; // a trailing comma on the header line
+      problems.push(`${column} has no name`);
+      return;
+    }
+    const lower = label.toLowerCase();
+    const identity = lower === 'name' || lower === 'phone' || lower === 'status' ? lower : label;
+    if (seen.has(identity)) {
+      problems.push(`${column} "${label}" repeats column ${seen.get(identity)! + 1}`);
+      return;
+    }
+    seen.set(identity, index);
+    if (identity === 'name' || identity === 'phone' || identity === 'status') known[identity] = index;
+    else if (RESERVED.has(lower)) problems.push(`${column} "${label}" is reserved: customers are matched by phone, and ${lower} is not an attribute`);
+    else if (!ATTRIBUTE_KEY.test(label)) {
+      problems.push(`${column} "${label}" is not a valid attribute name (letters, digits and _, not starting with a digit, at most 64 characters)`);
+    } else attributes.push({ key: label, index });
+  });
+  if (known.name === undefined) problems.push('the "name" column is missing');
+  if (known.phone === undefined) problems.push('the "phone" column is missing');
+  if (attributes.length > MAX_ATTRIBUTE_COLUMNS) problems.push(`${attributes.length} attribute columns: at most ${MAX_ATTRIBUTE_COLUMNS} are allowed`);
+  if (problems.length > 0) {
+    throw invalid(
+      'The CSV header is invalid: the first line must name the columns (name, phone, optional status, then attributes). Nothing was imported.',
+      problems.map((message) => ({ field: 'file', message })),
+    );
+  }
+  return { name: known.name!, phone: known.phone!, status: known.status, attributes, width: cells.length };
+}
+
+export interface Pending {
+  name: string;
+  phone: string;
+  status: string | null;
+  attributes: Record<string, string>;
+}
+
+export type RowCheck = { ok: true; number: string; customer: Pending } | { ok: false; reason: string };
+
+export function checkRow(fields: string[], columns: Columns, countryCode: string): RowCheck {
+  const problems: string[] = [];
+  if (fields.length > columns.width && fields.slice(columns.width).some((f) => f.trim() !== '')) {
+    problems.push(`the row has ${fields.length} fields, the header has ${columns.width}`);
+  }
+  const name = (fields[columns.name] ?? '').trim();
+  if (name === '') problems.push('name is empty');
+  else if (name.length > NAME_MAX) problems.push(`name is longer than ${NAME_MAX} characters`);
+  const phone = (fields[columns.phone] ?? '').trim();
+  const number = normalizePhone(phone, countryCode);
+  if (!number.ok) problems.push(number.reason);
+  const status = columns.status === undefined ? '' : (fields[columns.status] ?? '').trim();
+  if (status.length > STATUS_MAX) problems.push(`status is longer than ${STATUS_MAX} characters`);
+  const attributes: Record<string, string> = {};
+  for (const { key, index } of columns.attributes) {
+    // An empty cell sets nothing: it neither stores "" nor erases a value the customer has.
+    const value = (fields[index] ?? '').trim();
+    if (value === '') continue;
+    if (value.length > ATTRIBUTE_VALUE_MAX) problems.push(`${key} is longer than ${ATTRIBUTE_VALUE_MAX} characters`);
+    attributes[key] = value;
+  }
+  if (problems.length > 0 || !number.ok) return { ok: false, reason: problems.join('; ') };
+  return { ok: true, number: number.number, customer: { name, phone, status: status === '' ? null : status, attributes } };
+}
+
