@@ -1,0 +1,54 @@
+import type { Engine } from '../src/db/connection.js';
+
+export type ServiceMode = 'inproc' | 'child' | 'compiled';
+
+export interface BenchOptions {
+  /** Sequential blast requests measured by `accept` (after a few unmeasured warm-up ones). */
+  acceptRequests: number;
+  /** Sequential bare HTTP POSTs to the fake gateway for the `dispatch` baseline. */
+  bareRequests: number;
+  /** Longest sampled window of `memory`, in seconds (it stops earlier when the blast completes). */
+  memorySeconds: number;
+  /**
+   * Where the service runs: in this process via startService (`inproc`), src/main.ts through tsx
+   * in a child process (`child`, test/process-helpers' spawnService), or `node dist/main.js` of a
+   * fresh build in a child process (`compiled`, as `npm start` runs in production).
+   */
+  dispatchMode: ServiceMode;
+  /** NODE_OPTIONS for memory's child, e.g. "--max-old-space-size=96" (default none). */
+  memoryNodeOptions: string | undefined;
+  /** How `memory` runs the service (always a child process: its RSS is what is measured). */
+  memoryMode: Exclude<ServiceMode, 'inproc'>;
+  /** Which fake Fonnte `dispatch` runs against (each one is a result row). */
+  dispatchFakes: ('test' | 'fast')[];
+  /** Which fake Fonnte `memory` runs against. */
+  memoryFake: 'test' | 'fast';
+  /**
+   * PostgreSQL: run `VACUUM ANALYZE whatsapp_blast_logs` every this many seconds from the bench
+   * while `dispatch` and `memory` send (0: never), standing in for autovacuum where it is off.
+   */
+  pgVacuumSeconds: number;
+  /** EXPLAIN (ANALYZE, BUFFERS) the expansion INSERT on PostgreSQL. */
+  explain: boolean;
+}
+
+export interface BenchContext extends BenchOptions {
+  engine: Engine;
+  /** Customers (= recipients) for this benchmark. */
+  size: number;
+  /** Progress lines, printed as they happen. */
+  log(line: string): void;
+}
+
+export interface Result {
+  benchmark: string;
+  engine: Engine;
+  size: number;
+  metric: string;
+  value: string;
+  goal: string;
+  /** undefined: nothing to compare against (a figure reported for information). */
+  pass: boolean | undefined;
+  detail: string;
+  raw?: unknown;
+}
