@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/server.js';
 import { ADMIN, Api, testEnv } from '../test/helpers.js';
-import { spawnService, type ServiceProcess } from '../test/process-helpers.js';
+import { spawnNode, spawnService, type ServiceProcess } from '../test/process-helpers.js';
 import type { BenchDatabase } from './db.js';
 import { buildService } from './build.js';
 import type { BenchGateway } from './fast-fonnte.js';
@@ -93,43 +93,5 @@ export async function urlOf(proc: ServiceProcess, timeoutMs = 120_000): Promise<
 
 /** `node dist/main.js` in `dir` (see build.ts), with the same line capture as spawnService. */
 function spawnCompiled(dir: string, env: Record<string, string | undefined>): ServiceProcess {
-  const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
-  const child = spawn(process.execPath, [path.join(dir, 'dist', 'main.js')], { cwd: dir, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    lines.push(...String(chunk).split('\n').filter(Boolean));
-    for (const listener of listeners) listener();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  return {
-    child,
-    lines,
-    exited,
-    waitForLine(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const line = lines.find((l) => pattern.test(l));
-          if (line) {
-            cleanup();
-            resolve(line);
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${lines.slice(-20).join('\n')}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        void exited.then(() => setTimeout(check, 10));
-        check();
-      });
-    },
-  };
+  return spawnNode([path.join(dir, 'dist', 'main.js')], env, dir);
 }

@@ -16,9 +16,14 @@ export interface ServiceProcess {
 
 /** Runs the real entry point (src/main.ts, or another under src/) in a child process, as `npm start` would. */
 export function spawnService(env: Record<string, string | undefined>, entry = 'src/main.ts'): ServiceProcess {
+  return spawnNode(['--import', 'tsx', path.join(ROOT, entry)], env);
+}
+
+/** Runs `node <args>` with only `env` (plus PATH and HOME), capturing its output line by line. */
+export function spawnNode(args: string[], env: Record<string, string | undefined>, cwd = ROOT): ServiceProcess {
   const clean: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
   for (const [k, v] of Object.entries(env)) if (v !== undefined) clean[k] = v;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
