@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
