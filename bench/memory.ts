@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { createBenchDatabase, startPgVacuumLoop } from './db.js';
 import { startGateway } from './fast-fonnte.js';
 import { seedCustomers } from './seed.js';
@@ -15,7 +16,8 @@ type Phase = 'idle' | 'expanding' | 'sending';
  * 0, real Fonnte adapter against a loopback fake) through an `all` blast to N customers.
  * VmRSS is sampled every 250 ms: idle for 3 s, then from the POST through expansion and sending
  * until the blast completes or `memorySeconds` have passed. VmHWM (the kernel's own peak, which
- * no sampling interval can miss) is read just before the child is stopped.
+ * no sampling interval can miss) is reset just before the POST and read just before the child
+ * is stopped, so it is the peak of the blast's window; the start-up + login peak is reported apart.
  */
 export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
   const { engine, size } = ctx;
@@ -64,8 +66,19 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
     let expandedAt: number | undefined;
     let ended = 0;
     let completed = false;
+    let startupPeakMb = NaN;
+    let windowPeak = false;
     try {
       await sleep(IDLE_MS);
+      // VmHWM so far is start-up and login (argon2id hashes with 64 MiB each); reset it so the
+      // value read at the end is the peak of the blast's window only (Linux ≥ 4.0, clear_refs 5).
+      startupPeakMb = residentMemory(pid)?.peakMb ?? NaN;
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        windowPeak = true;
+      } catch {
+        ctx.log('could not reset VmHWM: the kernel peak below includes start-up and login');
+      }
       phase = 'expanding';
       posted = Date.now();
       const blastId = await postAllBlast(service.api);
@@ -112,7 +125,8 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
     const slowest = (p: Phase) => max(pings.filter((x) => x.phase === p).map((x) => x.ms));
     const api = `GET /healthz slowest ${slowest('expanding').toFixed(0)} ms while expanding, ${slowest('sending').toFixed(0)} ms while sending`;
     const runtime = `${ctx.memoryMode === 'compiled' ? 'node dist/main.js' : 'tsx src/main.ts'}${ctx.memoryNodeOptions ? ` ${ctx.memoryNodeOptions}` : ''}${vacuumed.runs > 0 ? `, VACUUM every ${ctx.pgVacuumSeconds} s` : ''}`;
-    ctx.log(`max RSS ${maxRss.toFixed(0)} MB (VmHWM ${peakMb.toFixed(0)} MB; ${phases}; ${parts}; last ${end.rssMb.toFixed(0)} MB); ${covered}; ${int(rate)}/s; ${api}`);
+    const hwm = `${windowPeak ? 'kernel peak (VmHWM) in the window' : 'VmHWM since start'} ${peakMb.toFixed(0)} MB, start-up + login peak ${startupPeakMb.toFixed(0)} MB`;
+    ctx.log(`max RSS ${maxRss.toFixed(0)} MB (${hwm}; ${phases}; ${parts}; last ${end.rssMb.toFixed(0)} MB); ${covered}; ${int(rate)}/s; ${api}`);
     return [
       {
         benchmark: 'memory',
@@ -122,8 +136,8 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
         value: `${maxRss.toFixed(0)} MB`,
         goal: '≤ 200 MB',
         pass: Math.max(maxRss, Number.isNaN(peakMb) ? 0 : peakMb) <= 200,
-        detail: `VmHWM ${peakMb.toFixed(0)} MB; ${phases}; ${parts}; last sample ${end.rssMb.toFixed(0)} MB; ${samples.length} samples over ${sec(ended - posted)}; expansion ${expandedAt ? sec(expandedAt - posted) : 'not finished'}; covered ${covered}; ${int(rate)}/s (${ctx.memoryFake} fake); ${api}`,
-        raw: { maxRss, peakMb, pings, sentInWindow, completed, posted, expandedAt, ended, rate, samples: samples.map((s) => [s.t - posted, s.phase, Math.round(s.rssMb), Math.round(s.anonMb), Math.round(s.fileMb), Math.round(s.shmemMb), s.sent]) },
+        detail: `${hwm}; ${phases}; ${parts}; last sample ${end.rssMb.toFixed(0)} MB; ${samples.length} samples over ${sec(ended - posted)}; expansion ${expandedAt ? sec(expandedAt - posted) : 'not finished'}; covered ${covered}; ${int(rate)}/s (${ctx.memoryFake} fake); ${api}`,
+        raw: { maxRss, peakMb, windowPeak, startupPeakMb, pings, sentInWindow, completed, posted, expandedAt, ended, rate, samples: samples.map((s) => [s.t - posted, s.phase, Math.round(s.rssMb), Math.round(s.anonMb), Math.round(s.fileMb), Math.round(s.shmemMb), s.sent]) },
       },
     ];
   } finally {
