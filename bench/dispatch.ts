@@ -46,7 +46,10 @@ async function dispatchOnce(ctx: BenchContext, kind: 'test' | 'fast'): Promise<R
     const cpu = () => ownCpuMs() + (service.pid ? processCpuMs(service.pid) : 0);
     let cpuUsed = 0;
     const posted = Date.now();
-    const vacuum = startPgVacuumLoop(bench, ctx.pgVacuumSeconds, ctx.log);
+    // Started once the recipients are resolved: an ANALYZE that runs while the expansion's
+    // INSERT is uncommitted records the table as empty, and the claim's plan then rescans the
+    // whole queue for every row — a state autovacuum can produce too.
+    let vacuum: ReturnType<typeof startPgVacuumLoop> | undefined;
     let vacuumed = { runs: 0, ms: 0 };
     try {
       const cpuBefore = cpu();
@@ -54,6 +57,7 @@ async function dispatchOnce(ctx: BenchContext, kind: 'test' | 'fast'): Promise<R
       blast = await until(
         async () => {
           const b = (await service.api.get(`/api/v1/whatsapp/blast/${blastId}`)).body.data;
+          if (b.recipients_resolved && !vacuum) vacuum = startPgVacuumLoop(bench, ctx.pgVacuumSeconds, ctx.log);
           return ['completed', 'failed'].includes(b.status) ? b : undefined;
         },
         60_000 + size * 10,
@@ -62,7 +66,7 @@ async function dispatchOnce(ctx: BenchContext, kind: 'test' | 'fast'): Promise<R
       );
       cpuUsed = cpu() - cpuBefore;
     } finally {
-      vacuumed = await vacuum.stop();
+      if (vacuum) vacuumed = await vacuum.stop();
       await service.stop();
     }
     const pgAfter = await pgStats(bench);

@@ -58,7 +58,8 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
       }
     })();
 
-    const vacuum = startPgVacuumLoop(bench, ctx.pgVacuumSeconds, ctx.log);
+    // Started once the recipients are resolved (see dispatch.ts for why not earlier).
+    let vacuum: ReturnType<typeof startPgVacuumLoop> | undefined;
     let vacuumed = { runs: 0, ms: 0 };
     let peakMb = NaN;
     let blast: any;
@@ -90,6 +91,7 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
         if (blast.recipients_resolved && expandedAt === undefined) {
           expandedAt = Date.now();
           phase = 'sending';
+          vacuum = startPgVacuumLoop(bench, ctx.pgVacuumSeconds, ctx.log);
           ctx.log(`expanded after ${sec(expandedAt - posted)} (${int(blast.target_count)} recipients)`);
         }
         completed = ['completed', 'failed'].includes(blast.status);
@@ -103,7 +105,7 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
       ended = Date.now();
       peakMb = residentMemory(pid)?.peakMb ?? NaN;
     } finally {
-      vacuumed = await vacuum.stop();
+      if (vacuum) vacuumed = await vacuum.stop();
       stopSampling = true;
       await sampler;
       await pinger;
@@ -111,6 +113,8 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
     }
 
     const sentInWindow = fake.count();
+    const warnings = service.lines.filter((l) => /"level":(40|50|60)/.test(l));
+    if (warnings.length > 0) ctx.log(`the service logged ${warnings.length} warnings/errors, e.g.:\n  ${warnings.slice(0, 3).map((l) => l.slice(0, 400)).join('\n  ')}`);
     const inPhase = (p: Phase) => samples.filter((s) => s.phase === p).map((s) => s.rssMb);
     const max = (values: number[]) => (values.length ? Math.max(...values) : NaN);
     const maxRss = max(samples.map((s) => s.rssMb));
