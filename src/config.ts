@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { envSchema } from 'env-schema';
 import { Type, type Static } from '@sinclair/typebox';
+import { isValidTimeZone } from './schedule/local-time.js';
+import { parseQuietHours, type QuietHours } from './schedule/quiet-hours.js';
 
 /**
  * The whole configuration surface. Only this module reads the environment: everything else
@@ -50,6 +52,12 @@ const EnvSchema = Type.Object({
   API_RATE_LIMIT_PER_MINUTE: Type.Integer({ default: 600, minimum: 1 }),
   /** Behind a reverse proxy: `true`, a hop count, or the proxies' addresses (comma-separated). */
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  /** 64 hex characters (32 bytes): encrypts senders' provider credentials at rest (AES-256-GCM). */
+  SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+  /** No sends inside this local time range (in TIMEZONE), or `off`; a blast may set its own. */
+  QUIET_HOURS: Type.String({ default: '21:00-08:00' }),
+  /** IANA time zone of quiet hours and of the day that daily caps count. */
+  TIMEZONE: Type.String({ default: 'Asia/Jakarta' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -86,6 +94,11 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** Fastify's trustProxy: whose X-Forwarded-For gives the client address (rate limits per IP). */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+  /** Encrypts senders' credentials; unset: only senders without credentials (log) can be added. */
+  secretKey: Buffer | undefined;
+  /** The default quiet hours; null when off. */
+  quietHours: QuietHours | null;
+  timeZone: string;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +119,13 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
   }
   if (env.SEND_DELAY_MIN_MS > env.SEND_DELAY_MAX_MS) {
     throw new ConfigError('invalid configuration: SEND_DELAY_MIN_MS must not exceed SEND_DELAY_MAX_MS');
+  }
+  if (!isValidTimeZone(env.TIMEZONE)) {
+    throw new ConfigError(`invalid configuration: TIMEZONE "${env.TIMEZONE}" is not an IANA time zone such as Asia/Jakarta`);
+  }
+  const quietHours = parseQuietHours(env.QUIET_HOURS);
+  if (quietHours === 'invalid') {
+    throw new ConfigError(`invalid configuration: QUIET_HOURS must be HH:MM-HH:MM (e.g. 21:00-08:00) or off, not "${env.QUIET_HOURS}"`);
   }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
@@ -140,6 +160,9 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     loginRateLimitPerEmail: env.LOGIN_RATE_LIMIT_PER_EMAIL,
     apiRateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    secretKey: env.SECRET_KEY === undefined ? undefined : Buffer.from(env.SECRET_KEY, 'hex'),
+    quietHours,
+    timeZone: env.TIMEZONE,
   });
 }
 

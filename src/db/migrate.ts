@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_receipts_optout_templates.js';
 import * as m0003 from './migrations/0003_lifecycle.js';
 import * as m0004 from './migrations/0004_idempotency.js';
+import * as m0005 from './migrations/0005_senders_schedule.js';
 
 /** Numbered, forward-only. Add a file and a line here; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_receipts_optout_templates': m0002,
   '0003_lifecycle': m0003,
   '0004_idempotency': m0004,
+  '0005_senders_schedule': m0005,
 };
 
 /**

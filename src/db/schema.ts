@@ -55,6 +55,29 @@ export interface SendersTable {
   paused_at: EpochMs | null;
   credentials_fingerprint: string;
   created_at: EpochMs;
+  source: Generated<SenderSource>;
+  name: string | null;
+  display_number: string | null;
+  credentials: string | null;
+  pause_min_ms: number | null;
+  pause_max_ms: number | null;
+  daily_cap: number | null;
+  warmup_start_cap: number | null;
+  warmup_days: number | null;
+  warmup_started_at: EpochMs | null;
+  sent_day: string | null;
+  sent_today: Generated<number>;
+  resting_until: EpochMs | null;
+  paused_by: 'admin' | 'provider' | null;
+  updated_at: EpochMs | null;
+  deleted_at: EpochMs | null;
+}
+
+export type SenderSource = 'environment' | 'api';
+
+export interface BlastSendersTable {
+  blast_id: number;
+  sender_id: number;
 }
 
 export interface BlastImagesTable {
@@ -67,7 +90,7 @@ export interface BlastImagesTable {
   created_at: EpochMs;
 }
 
-export type BlastStatus = 'queued' | 'processing' | 'paused' | 'completed' | 'cancelled' | 'failed';
+export type BlastStatus = 'scheduled' | 'queued' | 'processing' | 'paused' | 'completed' | 'cancelled' | 'failed';
 export type TargetType = 'selected' | 'all' | 'filter';
 
 export interface WhatsappBlastsTable {
@@ -94,6 +117,8 @@ export interface WhatsappBlastsTable {
   expanded_at: EpochMs | null;
   started_at: EpochMs | null;
   completed_at: EpochMs | null;
+  send_at: EpochMs | null;
+  quiet_hours: string | null;
 }
 
 export type LogStatus = 'pending' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped' | 'cancelled';
@@ -114,6 +139,7 @@ export interface WhatsappBlastLogsTable {
   delivered_at: EpochMs | null;
   read_at: EpochMs | null;
   updated_at: EpochMs;
+  sender_id: number | null;
 }
 
 export interface ReceiptBacklogTable {
@@ -139,6 +165,7 @@ export interface DB {
   customers: CustomersTable;
   customer_attribute_keys: CustomerAttributeKeysTable;
   senders: SendersTable;
+  blast_senders: BlastSendersTable;
   blast_images: BlastImagesTable;
   whatsapp_blasts: WhatsappBlastsTable;
   whatsapp_blast_logs: WhatsappBlastLogsTable;
