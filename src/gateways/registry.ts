@@ -41,17 +41,37 @@ export async function createGateway(
   const provider = await loadProvider(name);
   let settings: Record<string, unknown>;
   try {
-    settings = envSchema({ schema: provider.settings, data: { ...env }, dotenv: false, env: false }) as Record<string, unknown>;
+    settings = checkProviderSettings(provider, env);
   } catch (error) {
     throw new ConfigError(`invalid configuration for WA_GATEWAY=${name}: ${(error as Error).message}`);
   }
-  const secrets = provider.secrets.map((key) => settings[key]).filter((v): v is string => typeof v === 'string' && v !== '');
-  return { gateway: provider.create(settings as never, context), webhook: provider.webhook?.(settings as never, context), secrets };
+  return instantiate(provider, settings, context);
 }
 
-/** Replaces every secret inside a text (an error from a provider may echo the token). */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  return result;
+/**
+ * Builds a gateway from a sender's stored credentials: the same variables, under the same names
+ * and rules, as the environment would give them (see docs/providers.md).
+ */
+export async function createGatewayFromCredentials(
+  name: string,
+  credentials: Readonly<Record<string, string>>,
+  context: ProviderContext,
+): Promise<LoadedGateway> {
+  const provider = await loadProvider(name);
+  return instantiate(provider, checkProviderSettings(provider, credentials), context);
+}
+
+/** The provider's settings from `values`, with defaults applied; throws naming what is wrong. */
+export function checkProviderSettings(provider: ProviderDefinition, values: Readonly<Record<string, string>>): Record<string, unknown> {
+  return envSchema({ schema: provider.settings, data: { ...values }, dotenv: false, env: false }) as Record<string, unknown>;
+}
+
+/** The names of the provider's settings (its environment variables), e.g. FONNTE_TOKEN. */
+export function settingNames(provider: ProviderDefinition): string[] {
+  return Object.keys((provider.settings as { properties?: Record<string, unknown> }).properties ?? {});
+}
+
+function instantiate(provider: ProviderDefinition, settings: Record<string, unknown>, context: ProviderContext): LoadedGateway {
+  const secrets = provider.secrets.map((key) => settings[key]).filter((v): v is string => typeof v === 'string' && v !== '');
+  return { gateway: provider.create(settings as never, context), webhook: provider.webhook?.(settings as never, context), secrets };
 }

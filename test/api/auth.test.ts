@@ -16,6 +16,11 @@ const SECURED_ROUTES: [method: string, path: string, body?: unknown][] = [
   ['GET', '/api/v1/whatsapp/blast/history'],
   ['GET', '/api/v1/whatsapp/blast/1'],
   ['GET', '/api/v1/whatsapp/blast/1/logs'],
+  ['GET', '/api/v1/senders'],
+  ['POST', '/api/v1/senders', { provider: 'log', display_number: '081234567890' }],
+  ['GET', '/api/v1/senders/1'],
+  ['PATCH', '/api/v1/senders/1', { state: 'paused' }],
+  ['DELETE', '/api/v1/senders/1'],
 ];
 
 describe('auth API', () => {

@@ -1,0 +1,141 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Nullable, OPEN, SuccessTrue, Timestamp } from '../http/common.schema.js';
+import { availableProviders } from '../gateways/registry.js';
+
+/** A pause longer than a day between two messages is a mistake, and would not fit the column. */
+const MAX_PAUSE_MS = 86_400_000;
+const MAX_DAILY_CAP = 1_000_000;
+export const MAX_WARMUP_DAYS = 365;
+
+export const SenderIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', example: 'Toko Bandung' });
+
+/** The provider's own variables, checked against its settings by the service (the names vary by provider). */
+const Credentials = Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 4096 }), {
+  maxProperties: 20,
+  writeOnly: true,
+  description:
+    "The provider's settings under the names of its environment variables (docs/providers.md), e.g. `FONNTE_TOKEN`. " +
+    'Write-only: stored encrypted under SECRET_KEY, never returned. On PATCH the whole set is replaced.',
+  example: { FONNTE_TOKEN: 'your-fonnte-device-token' },
+});
+
+const PauseMs = Nullable(
+  Type.Integer({ minimum: 0, maximum: MAX_PAUSE_MS, description: 'Null or absent: SEND_DELAY_MIN_MS / SEND_DELAY_MAX_MS.' }),
+);
+
+const DailyCap = Nullable(Type.Integer({ minimum: 1, maximum: MAX_DAILY_CAP, description: 'Sends per local day (TIMEZONE); null: no cap.' }));
+
+const Warmup = Nullable(
+  Type.Object(
+    {
+      start_cap: Type.Integer({ minimum: 1, maximum: MAX_DAILY_CAP, description: 'The cap on day 0; at most daily_cap.' }),
+      days: Type.Integer({ minimum: 1, maximum: MAX_WARMUP_DAYS, description: 'Days until the cap reaches daily_cap.' }),
+    },
+    { additionalProperties: false, description: 'The cap grows in equal steps from start_cap to daily_cap. Needs daily_cap; null: none.' },
+  ),
+);
+
+const State = Type.Union([Type.Literal('active'), Type.Literal('paused')]);
+const PausedReason = Type.String({ minLength: 1, maxLength: 500, description: 'With state `paused`: why (default "paused by an admin").' });
+
+/** Fields that POST and PATCH share. */
+const settings = {
+  name: Type.Optional(Nullable(Name)),
+  credentials: Type.Optional(Credentials),
+  pause_min_ms: Type.Optional(PauseMs),
+  pause_max_ms: Type.Optional(PauseMs),
+  daily_cap: Type.Optional(DailyCap),
+  warmup: Type.Optional(Warmup),
+  state: Type.Optional(State),
+  paused_reason: Type.Optional(PausedReason),
+};
+
+export const SenderCreate = Type.Object(
+  {
+    ...settings,
+    provider: Type.String({ minLength: 1, maxLength: 50, description: `One of: ${availableProviders().join(', ')}.`, example: 'fonnte' }),
+    display_number: Type.String({ minLength: 1, maxLength: 40, description: 'The WhatsApp number, as typed; stored as digits with the country code.', example: '0812-3456-7890' }),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ name: 'Toko Bandung', provider: 'fonnte', display_number: '0812-3456-7890', credentials: { FONNTE_TOKEN: 'your-fonnte-device-token' }, daily_cap: 500, warmup: { start_cap: 50, days: 14 } }],
+  },
+);
+export type SenderCreate = Static<typeof SenderCreate>;
+
+/** `provider` is absent on purpose: another provider means other credentials, so another sender. */
+export const SenderPatch = Type.Object(
+  { ...settings, display_number: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })) },
+  { additionalProperties: false, minProperties: 1, examples: [{ state: 'active' }, { credentials: { FONNTE_TOKEN: 'the-new-token' } }] },
+);
+export type SenderPatch = Static<typeof SenderPatch>;
+
+/** What the API answers for a sender (see toSenderResponse); never a credential value. */
+export const SenderResponse = Type.Object(
+  {
+    id: Type.Integer(),
+    name: Nullable(Type.String()),
+    provider: Type.String(),
+    display_number: Nullable(Type.String({ description: 'Digits with the country code.' })),
+    source: Type.Union([Type.Literal('environment'), Type.Literal('api')], { description: '`environment`: WA_GATEWAY and its variables.' }),
+    has_credentials: Type.Boolean({ description: 'Credentials are stored for it (they are never shown).' }),
+    pause_min_ms: Type.Integer({ description: 'In effect: its own value or SEND_DELAY_MIN_MS.' }),
+    pause_max_ms: Type.Integer({ description: 'In effect: its own value or SEND_DELAY_MAX_MS.' }),
+    daily_cap: Nullable(Type.Integer()),
+    warmup: Nullable(Type.Object({ start_cap: Type.Integer(), days: Type.Integer(), started_at: Timestamp }, OPEN)),
+    today: Type.Object(
+      {
+        day: Type.String({ description: 'The local day in TIMEZONE, YYYY-MM-DD.' }),
+        sent: Type.Integer({ description: 'Requests made to the provider today.' }),
+        cap: Nullable(Type.Integer({ description: "Today's cap (with the warm-up); null: none." })),
+      },
+      OPEN,
+    ),
+    state: State,
+    paused_reason: Nullable(Type.String()),
+    paused_by: Nullable(Type.Union([Type.Literal('admin'), Type.Literal('provider')])),
+    paused_at: Nullable(Timestamp),
+    resting_until: Nullable(Type.String({ format: 'date-time', description: "The day's cap is used up: no sends until then." })),
+    next_send_at: Nullable(Timestamp),
+    created_at: Timestamp,
+    updated_at: Nullable(Timestamp),
+  },
+  OPEN,
+);
+
+const SENDER_EXAMPLE = {
+  id: 2,
+  name: 'Toko Bandung',
+  provider: 'fonnte',
+  display_number: '6281234567890',
+  source: 'api',
+  has_credentials: true,
+  pause_min_ms: 3000,
+  pause_max_ms: 5000,
+  daily_cap: 500,
+  warmup: { start_cap: 50, days: 14, started_at: '2025-06-01T08:00:00.000Z' },
+  today: { day: '2025-06-03', sent: 12, cap: 114 },
+  state: 'active',
+  paused_reason: null,
+  paused_by: null,
+  paused_at: null,
+  resting_until: null,
+  next_send_at: '2025-06-03T08:00:04.000Z',
+  created_at: '2025-06-01T08:00:00.000Z',
+  updated_at: '2025-06-01T08:00:00.000Z',
+};
+
+export const SenderListResponse = Type.Object(
+  { success: SuccessTrue, data: Type.Array(SenderResponse) },
+  { ...OPEN, description: 'Every sender that is not deleted, by id.', examples: [{ success: true, data: [SENDER_EXAMPLE] }] },
+);
+export const SenderOneResponse = Type.Object(
+  { success: SuccessTrue, data: SenderResponse },
+  { ...OPEN, description: 'The sender.', examples: [{ success: true, data: SENDER_EXAMPLE }] },
+);
+export const SenderDeletedResponse = Type.Object(
+  { success: SuccessTrue, data: Type.Object({ id: Type.Integer(), deleted: Type.Literal(true) }, OPEN) },
+  { ...OPEN, description: 'The sender is deleted.', examples: [{ success: true, data: { id: 2, deleted: true } }] },
+);
