@@ -11,7 +11,8 @@ import { createGateway } from './gateways/registry.js';
 import { neverLog } from './logger.js';
 import { Metrics } from './metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
-import { clearReasonsOfActiveBlasts, upsertSender } from './worker/queue.repository.js';
+import { SenderGateways } from './senders/sender-gateways.js';
+import { upsertSender } from './worker/queue.repository.js';
 import { Worker } from './worker/worker.js';
 
 /** The sending number configured through the environment (WA_GATEWAY and its variables). */
@@ -39,7 +40,8 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
   try {
     const applied = await migrateToLatest(database);
     if (applied.length > 0) logger.info({ migrations: applied, engine: database.engine }, 'database migrated');
-    const { gateway, webhook, secrets } = await createGateway(config.gateway, config.env, { logger, publicBaseUrl: config.publicBaseUrl });
+    const environmentGateway = await createGateway(config.gateway, config.env, { logger, publicBaseUrl: config.publicBaseUrl });
+    const { gateway, webhook, secrets } = environmentGateway;
     neverLog(logger, [...secrets, config.adminPassword, config.metricsToken]);
     const metrics = new Metrics(database.db);
     if (config.adminEmail && config.adminPassword) {
@@ -53,21 +55,16 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
       fingerprint: gateway.credentialsFingerprint,
       now: clock.now(),
     });
-    if (resumed) {
-      await clearReasonsOfActiveBlasts(database.db);
-      logger.info('gateway credentials changed: the stopped sending number resumes');
-    }
+    if (resumed) logger.info('gateway credentials changed: the stopped sending number resumes');
 
     let worker: Worker | undefined;
     if (config.role !== 'api') {
       worker = new Worker({
         database,
-        gateway,
-        secrets,
+        senderGateways: new SenderGateways(environmentGateway, config.secretKey, { logger, publicBaseUrl: config.publicBaseUrl }),
         clock,
         logger: logger.child({ role: 'worker' }),
         metrics,
-        senderKeys: [DEFAULT_SENDER_KEY],
         settings: {
           sendDelayMinMs: config.sendDelayMinMs,
           sendDelayMaxMs: config.sendDelayMaxMs,
@@ -78,6 +75,8 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
           maxAttempts: config.maxSendAttempts,
           baseDelayMs: config.retryBaseMs,
           maxDelayMs: config.retryMaxMs,
+          quietHours: config.quietHours,
+          timeZone: config.timeZone,
         },
       });
       worker.start();

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startService, type RunningService } from '../src/server.js';
+import type { Clock } from '../src/clock.js';
 
 /**
  * Every test file gets its own database: a fresh PostgreSQL database when DATABASE_URL is set
@@ -63,6 +64,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string | und
     RETRY_MAX_MS: '200',
     WORKER_POLL_MS: '50',
     GATEWAY_TIMEOUT_MS: '2000',
+    // Tests run at any hour; the quiet-hours tests set their own range and a controllable clock.
+    QUIET_HOURS: 'off',
     // Tests log in and poll far more often than people do; test/http/protection.test.ts sets its own.
     LOGIN_RATE_LIMIT_PER_IP: '10000',
     LOGIN_RATE_LIMIT_PER_EMAIL: '10000',
@@ -82,7 +85,25 @@ export interface TestService {
 }
 
 /** Starts the real service (API + worker by default) on a random port with a fresh database. */
-export async function startTestService(overrides: Record<string, string | undefined> = {}, existing?: TestDatabase): Promise<TestService> {
+/** A clock that moves only when the test moves it: schedules, quiet hours and caps without waiting. */
+export class ManualClock implements Clock {
+  constructor(private ms: number) {}
+  now(): number {
+    return this.ms;
+  }
+  set(at: string | number): void {
+    this.ms = typeof at === 'number' ? at : Date.parse(at);
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export async function startTestService(
+  overrides: Record<string, string | undefined> = {},
+  existing?: TestDatabase,
+  clock?: Clock,
+): Promise<TestService> {
   const db = existing ?? (await createTestDatabase());
   const logs: string[] = [];
   const sink = new Writable({
@@ -92,7 +113,7 @@ export async function startTestService(overrides: Record<string, string | undefi
     },
   });
   const config = loadConfig(testEnv(db, overrides));
-  const service = await startService(config, createLogger(config.logLevel, sink));
+  const service = await startService(config, createLogger(config.logLevel, sink), clock);
   const url = service.url ?? '';
   const api = new Api(url);
   if (service.app) await api.login();

@@ -7,7 +7,7 @@ import { BlastRequest, IMAGE_TYPES, MAX_IMAGE_BYTES } from './blasts.schema.js';
 import type { UploadedImage } from './blasts.service.js';
 
 /** Fields that travel as JSON text inside multipart/form-data. */
-const JSON_FIELDS = new Set(['customer_ids', 'filter_params', 'template']);
+const JSON_FIELDS = new Set(['customer_ids', 'filter_params', 'template', 'sender_ids']);
 
 /**
  * Reads a blast request, JSON or multipart, into one validated shape: the same schema and the

@@ -31,6 +31,9 @@ export async function insertBlast(
     targetType: TargetType;
     targetParams: string | null;
     imageId: number | null;
+    sendAt: number | null;
+    quietHours: string | null;
+    senderIds: number[] | null;
     now: number;
   },
 ): Promise<number> {
@@ -44,12 +47,18 @@ export async function insertBlast(
       target_type: blast.targetType,
       target_params: blast.targetParams,
       image_id: blast.imageId,
-      status: 'queued',
+      status: blast.sendAt !== null && blast.sendAt > blast.now ? 'scheduled' : 'queued',
+      send_at: blast.sendAt,
+      quiet_hours: blast.quietHours,
       created_at: blast.now,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const id = Number(row.id);
+  if (blast.senderIds) {
+    await db.insertInto('blast_senders').values(blast.senderIds.map((senderId) => ({ blast_id: id, sender_id: senderId }))).execute();
+  }
+  return id;
 }
 
 const blastColumns = [
@@ -74,10 +83,34 @@ const blastColumns = [
   'whatsapp_blasts.expanded_at',
   'whatsapp_blasts.started_at',
   'whatsapp_blasts.completed_at',
+  'whatsapp_blasts.send_at',
+  'whatsapp_blasts.quiet_hours',
   'blast_images.token as image_token',
   'blast_images.mime as image_mime',
   'blast_images.size as image_size',
 ] as const;
+
+/** The senders each blast named (blasts that named none are absent: they use every sender). */
+export async function senderIdsOfBlasts(db: Kysely<DB>, blastIds: number[]): Promise<Map<number, number[]>> {
+  const result = new Map<number, number[]>();
+  if (blastIds.length === 0) return result;
+  const rows = await db.selectFrom('blast_senders').select(['blast_id', 'sender_id']).where('blast_id', 'in', blastIds).orderBy('sender_id').execute();
+  for (const row of rows) result.set(Number(row.blast_id), [...(result.get(Number(row.blast_id)) ?? []), Number(row.sender_id)]);
+  return result;
+}
+
+/** What decides whether a sender can take work now, for explaining why a blast waits. */
+export async function senderStates(db: Kysely<DB>) {
+  const rows = await db
+    .selectFrom('senders')
+    .select(['id', 'key', 'provider', 'name', 'display_number', 'paused_reason', 'resting_until'])
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id), resting_until: r.resting_until === null ? null : Number(r.resting_until) }));
+}
+
+export type SenderState = Awaited<ReturnType<typeof senderStates>>[number];
 
 export async function findBlast(db: Kysely<DB>, id: number) {
   return db
@@ -110,7 +143,7 @@ export async function listLogs(
 ) {
   let rows = db
     .selectFrom('whatsapp_blast_logs')
-    .select(['id', 'customer_id', 'phone_number', 'status', 'error_message', 'attempts', 'provider_message_id', 'sent_at', 'delivered_at', 'read_at', 'updated_at'])
+    .select(['id', 'customer_id', 'phone_number', 'status', 'error_message', 'attempts', 'sender_id', 'provider_message_id', 'sent_at', 'delivered_at', 'read_at', 'updated_at'])
     .where('blast_id', '=', blastId);
   let count = db.selectFrom('whatsapp_blast_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('blast_id', '=', blastId);
   if (filter.status) {

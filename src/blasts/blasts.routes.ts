@@ -57,14 +57,14 @@ export const blastRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   }, async (request) => {
     const { status, page, per_page } = request.query;
     const { rows, total } = await service.listHistory(db, status as never, page, per_page);
-    return { success: true, data: rows.map(service.toBlastResponse), meta: { page, per_page, total } };
+    return { success: true, data: await service.blastSummaries(db, rows, ctx.clock.now(), ctx.config), meta: { page, per_page, total } };
   });
 
   app.get('/whatsapp/blast/:id', {
     schema: { tags: ['Blasts'], summary: 'Get one blast with its progress', params: BlastIdParams, response: { 200: BlastDetailResponse, ...errorResponses(401, 404) } },
   }, async (request) => ({
     success: true,
-    data: service.toBlastDetailResponse(await service.getBlast(db, request.params.id), ctx.config.publicBaseUrl),
+    data: await service.blastDetail(db, request.params.id, ctx.clock.now(), ctx.config),
   }));
 
   app.get('/whatsapp/blast/:id/logs', {

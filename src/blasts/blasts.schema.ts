@@ -36,13 +36,22 @@ export const BlastRequest = Type.Object(
     message: Type.Optional(Type.String({ maxLength: MAX_MESSAGE_LENGTH, example: 'Halo {name}, kami ada promo spesial untuk Anda!' })),
     template: Type.Optional(BlastTemplate),
     title: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    send_at: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Send from this time on (ISO-8601 with offset); the blast is `scheduled` until then.', example: '2026-12-01T09:00:00+07:00' }),
+    ),
+    quiet_hours: Type.Optional(
+      Type.String({ description: 'This blast\'s quiet hours in TIMEZONE, `HH:MM-HH:MM` or `off`; default QUIET_HOURS.', example: '21:00-08:00' }),
+    ),
+    sender_ids: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Send only from these senders (default: every active sender).' }),
+    ),
   },
   { additionalProperties: false, examples: [BLAST_REQUEST_EXAMPLE] },
 );
 export type BlastRequest = Static<typeof BlastRequest>;
 
 export const BlastStatusValue = Type.Union(
-  ['queued', 'processing', 'paused', 'completed', 'cancelled', 'failed'].map((s) => Type.Literal(s)),
+  ['scheduled', 'queued', 'processing', 'paused', 'completed', 'cancelled', 'failed'].map((s) => Type.Literal(s)),
 );
 export const LogStatusValue = Type.Union(
   ['pending', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'].map((s) => Type.Literal(s)),
@@ -123,8 +132,20 @@ export const BlastResponse = Type.Object(
     id: Type.Integer(),
     title: Nullable(Type.String()),
     admin_id: Type.Integer(),
-    status: Type.String({ description: '`queued`, `processing`, `completed` or `failed` (later versions may add states).' }),
+    status: Type.String({ description: '`scheduled`, `queued`, `processing`, `paused`, `completed`, `cancelled` or `failed`.' }),
     status_reason: Nullable(Type.String()),
+    waiting: Nullable(
+      Type.Object(
+        {
+          reason: Type.String({ description: '`scheduled`, `quiet_hours`, `daily_cap` or `no_sender`.' }),
+          message: Type.String(),
+          until: Nullable(Timestamp),
+        },
+        { ...OPEN, description: 'Why a blast with work left sends nothing right now, and until when if known; null while it sends.' },
+      ),
+    ),
+    send_at: Nullable(Timestamp),
+    quiet_hours: Nullable(Type.String({ description: 'The blast\'s own quiet hours, or null for QUIET_HOURS.' })),
     target_type: Type.String({ description: '`selected`, `all` or `filter`.' }),
     target_count: Type.Integer(),
     sent_count: Type.Integer(),
@@ -147,6 +168,9 @@ const BLAST_EXAMPLE = {
   admin_id: 1,
   status: 'completed',
   status_reason: null,
+  waiting: null,
+  send_at: null,
+  quiet_hours: null,
   target_type: 'selected',
   target_count: 3,
   sent_count: 3,
@@ -174,6 +198,7 @@ export const BlastDetailResponse = Type.Object(
       {
         ...BlastResponse.properties,
         message_template: Type.String(),
+        sender_ids: Nullable(Type.Array(Type.Integer(), { description: 'The senders it may use; null: every active sender.' })),
         // Stored as JSON text and parsed back, hence typed unknown for the handler.
         template: Type.Unsafe<unknown>(
           Nullable(Type.Object({ name: Type.String(), language: Type.String(), body_params: Type.Array(Type.String()) }, OPEN)),
@@ -193,7 +218,7 @@ export const BlastDetailResponse = Type.Object(
     examples: [
       {
         success: true,
-        data: { ...BLAST_EXAMPLE, message_template: BLAST_REQUEST_EXAMPLE.message, template: null, customer_ids: [101, 102, 105], image: null },
+        data: { ...BLAST_EXAMPLE, message_template: BLAST_REQUEST_EXAMPLE.message, sender_ids: null, template: null, customer_ids: [101, 102, 105], image: null },
       },
     ],
   },
@@ -208,6 +233,7 @@ export const BlastLogResponse = Type.Object(
     status: Type.String({ description: '`pending`, `sending`, `sent`, `delivered`, `read`, `failed` or `skipped` (later versions may add states).' }),
     error_message: Nullable(Type.String()),
     attempts: Type.Integer(),
+    sender_id: Nullable(Type.Integer({ description: 'The sender that sent (or last tried to send) it.' })),
     provider_message_id: Nullable(Type.String()),
     sent_at: Nullable(Timestamp),
     delivered_at: Nullable(Timestamp),

@@ -10,7 +10,10 @@ import * as repo from './blasts.repository.js';
 import * as idempotencyRepo from './idempotency.repository.js';
 import type { BlastRequest } from './blasts.schema.js';
 import { placeholdersOf } from './template.js';
+import { waitingOf, type Waiting, type WaitingSettings } from './waiting.js';
 import type { Gateway } from '../gateways/gateway.js';
+import { formatQuietHours, parseQuietHours, type QuietHours } from '../schedule/quiet-hours.js';
+import { activeSenderIdsExist } from '../senders/senders.repository.js';
 
 export interface BlastContext {
   db: Kysely<DB>;
@@ -40,7 +43,7 @@ export async function acceptBlast(
     const replay = await previousAnswer(ctx.db, adminId, idempotency, ctx.now);
     if (replay !== undefined) return { blastId: replay, replayed: true };
   }
-  const { message, template, targetParams } = await checkBlastRequest(ctx, request, image);
+  const { message, template, targetParams, sendAt, quietHours, senderIds } = await checkBlastRequest(ctx, request, image);
   return ctx.db.transaction().execute(async (trx) => {
     if (idempotency) {
       const key = { adminId, key: idempotency.key, requestHash: idempotency.requestHash, now: ctx.now };
@@ -68,6 +71,9 @@ export async function acceptBlast(
       targetParams,
       imageId,
       template: template ? JSON.stringify(template) : null,
+      sendAt,
+      quietHours,
+      senderIds,
       now: ctx.now,
     });
     if (idempotency) await idempotencyRepo.recordBlast(trx, adminId, idempotency.key, blastId);
@@ -143,7 +149,21 @@ export async function checkBlastRequest(ctx: BlastContext, request: BlastRequest
       });
     }
   }
+  const sendAt = request.send_at === undefined ? null : Date.parse(request.send_at);
+  if (sendAt !== null && sendAt < ctx.now - SEND_AT_GRACE_MS) {
+    errors.push({ field: 'send_at', message: 'is in the past (check its time zone offset); leave it out to send now' });
+  }
+  if (sendAt !== null && sendAt > ctx.now + MAX_SCHEDULE_AHEAD_MS) errors.push({ field: 'send_at', message: 'is more than a year ahead' });
+  const quietHours = request.quiet_hours === undefined ? null : parseQuietHours(request.quiet_hours);
+  if (quietHours === 'invalid') errors.push({ field: 'quiet_hours', message: 'must be HH:MM-HH:MM (for example 21:00-08:00) or off' });
   if (errors.length > 0) throw invalid('The blast request is invalid.', errors);
+
+  const senderIds = request.sender_ids ?? null;
+  if (senderIds) {
+    const existing = new Set(await activeSenderIdsExist(ctx.db, senderIds));
+    const unknown = senderIds.filter((id) => !existing.has(id));
+    if (unknown.length > 0) throw invalid('Some sender ids do not exist.', [{ field: 'sender_ids', message: `unknown sender ids: ${unknown.join(', ')}` }]);
+  }
 
   if (request.target_type === 'selected') {
     const missing = await missingCustomerIds(ctx.db, ctx.engine, ids);
@@ -155,8 +175,19 @@ export async function checkBlastRequest(ctx: BlastContext, request: BlastRequest
 
   const targetParams =
     request.target_type === 'selected' ? JSON.stringify(ids) : request.target_type === 'filter' ? JSON.stringify(filter) : null;
-  return { message, template, targetParams };
+  return {
+    message,
+    template,
+    targetParams,
+    sendAt,
+    quietHours: request.quiet_hours === undefined ? null : formatQuietHours(quietHours as QuietHours | null),
+    senderIds,
+  };
 }
+
+/** A send_at this little in the past is a clock difference, not a mistake: it sends now. */
+const SEND_AT_GRACE_MS = 5 * 60_000;
+const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3_600_000;
 
 export async function getBlast(db: Kysely<DB>, id: number) {
   const row = await repo.findBlast(db, id);
@@ -193,14 +224,69 @@ export function imageUrl(publicBaseUrl: string | undefined, token: string): stri
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
-/** A blast as history and detail show it. */
-export function toBlastResponse(row: repo.BlastRow) {
+/** What a blast view needs beyond the row: the time, the waiting rules and the public URL. */
+export interface ViewSettings extends WaitingSettings {
+  publicBaseUrl: string | undefined;
+}
+
+/** Blasts as history shows them, each with why it waits, if it does. */
+export async function blastSummaries(db: Kysely<DB>, rows: repo.BlastRow[], now: number, settings: ViewSettings) {
+  const waiting = await waitingOfRows(db, rows, now, settings);
+  return rows.map((row) => toBlastResponse(row, waiting.get(Number(row.id)) ?? null));
+}
+
+/** One blast as history shows it. */
+export async function blastSummary(db: Kysely<DB>, id: number, now: number, settings: ViewSettings) {
+  return (await blastSummaries(db, [await getBlast(db, id)], now, settings))[0]!;
+}
+
+/** One blast with what it sends: the detail view. */
+export async function blastDetail(db: Kysely<DB>, id: number, now: number, settings: ViewSettings) {
+  const row = await getBlast(db, id);
+  const senderIds = (await repo.senderIdsOfBlasts(db, [Number(row.id)])).get(Number(row.id)) ?? null;
+  const waiting = (await waitingOfRows(db, [row], now, settings)).get(Number(row.id)) ?? null;
+  const params = row.target_params === null ? null : (JSON.parse(row.target_params) as unknown);
+  return {
+    ...toBlastResponse(row, waiting),
+    message_template: row.message_template,
+    sender_ids: senderIds,
+    template: row.template === null ? null : (JSON.parse(row.template) as unknown),
+    customer_ids: row.target_type === 'selected' ? params : undefined,
+    filter_params: row.target_type === 'filter' ? params : undefined,
+    image: row.image_token
+      ? { url: imageUrl(settings.publicBaseUrl, row.image_token), mime: row.image_mime, size: row.image_size }
+      : null,
+  };
+}
+
+export type BlastSummary = ReturnType<typeof toBlastResponse>;
+
+async function waitingOfRows(db: Kysely<DB>, rows: repo.BlastRow[], now: number, settings: WaitingSettings): Promise<Map<number, Waiting>> {
+  const result = new Map<number, Waiting>();
+  const active = rows.filter((r) => ['scheduled', 'queued', 'processing'].includes(r.status));
+  if (active.length === 0) return result;
+  const senderIds = await repo.senderIdsOfBlasts(db, active.map((r) => Number(r.id)));
+  const senders = await repo.senderStates(db);
+  for (const row of active) {
+    const blast = { ...row, send_at: numberOrNull(row.send_at), expanded_at: numberOrNull(row.expanded_at) };
+    const waiting = waitingOf(blast, senderIds.get(Number(row.id)) ?? null, senders, now, settings);
+    if (waiting) result.set(Number(row.id), waiting);
+  }
+  return result;
+}
+
+const numberOrNull = (value: number | null) => (value === null ? null : Number(value));
+
+function toBlastResponse(row: repo.BlastRow, waiting: Waiting | null) {
   return {
     id: Number(row.id),
     title: row.title,
     admin_id: Number(row.admin_id),
     status: row.status,
     status_reason: row.status_reason,
+    waiting: waiting && { reason: waiting.reason, message: waiting.message, until: iso(waiting.until) },
+    send_at: iso(row.send_at),
+    quiet_hours: row.quiet_hours,
     target_type: row.target_type,
     target_count: row.target_count,
     sent_count: row.sent_count,
@@ -217,20 +303,6 @@ export function toBlastResponse(row: repo.BlastRow) {
   };
 }
 
-export function toBlastDetailResponse(row: repo.BlastRow, publicBaseUrl: string | undefined) {
-  const params = row.target_params === null ? null : (JSON.parse(row.target_params) as unknown);
-  return {
-    ...toBlastResponse(row),
-    message_template: row.message_template,
-    template: row.template === null ? null : (JSON.parse(row.template) as unknown),
-    customer_ids: row.target_type === 'selected' ? params : undefined,
-    filter_params: row.target_type === 'filter' ? params : undefined,
-    image: row.image_token
-      ? { url: imageUrl(publicBaseUrl, row.image_token), mime: row.image_mime, size: row.image_size }
-      : null,
-  };
-}
-
 export function toLogResponse(row: repo.LogRow) {
   return {
     id: Number(row.id),
@@ -239,6 +311,7 @@ export function toLogResponse(row: repo.LogRow) {
     status: row.status,
     error_message: row.error_message,
     attempts: row.attempts,
+    sender_id: row.sender_id === null ? null : Number(row.sender_id),
     provider_message_id: row.provider_message_id,
     sent_at: iso(row.sent_at),
     delivered_at: iso(row.delivered_at),

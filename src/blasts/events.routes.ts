@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context.js';
 import { errorResponses } from '../http/common.schema.js';
 import { BlastIdParams } from './blasts.schema.js';
-import { getBlast, toBlastResponse } from './blasts.service.js';
+import { blastSummary, getBlast } from './blasts.service.js';
 
 /** How often the stream looks at the blast: the row is read by primary key, so this is cheap. */
 const POLL_MS = 500;
@@ -49,7 +49,7 @@ export const blastEventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     let lastWrite = Date.now();
     while (!closed && !shuttingDown) {
       try {
-        const blast = toBlastResponse(await getBlast(db, request.params.id));
+        const blast = await blastSummary(db, request.params.id, ctx.clock.now(), ctx.config);
         const json = JSON.stringify(blast);
         if (json !== last) {
           out.write(`event: progress\ndata: ${json}\n\n`);

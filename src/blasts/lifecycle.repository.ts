@@ -4,7 +4,7 @@ import type { BlastStatus, DB } from '../db/schema.js';
 
 /** Locks the blast row for a state change (SQLite: the transaction's write lock already does). */
 export async function lockBlast(db: Kysely<DB>, engine: Engine, id: number) {
-  let query = db.selectFrom('whatsapp_blasts').select(['id', 'status', 'started_at', 'expanded_at']).where('id', '=', id);
+  let query = db.selectFrom('whatsapp_blasts').select(['id', 'status', 'started_at', 'expanded_at', 'send_at']).where('id', '=', id);
   if (engine === 'postgres') query = query.forUpdate();
   return query.executeTakeFirst();
 }

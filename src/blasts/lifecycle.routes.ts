@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.js';
 import { assertValid } from '../http/validation.js';
 import { errorResponses } from '../http/common.schema.js';
 import { BlastDetailResponse, BlastIdParams } from './blasts.schema.js';
-import { getBlast, toBlastDetailResponse } from './blasts.service.js';
+import { blastDetail } from './blasts.service.js';
 import { changeBlastState, type LifecycleAction } from './lifecycle.service.js';
 
 /** The body is optional (a bare `POST …/retry` retries every failed recipient), so it is checked by hand. */
@@ -29,7 +29,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     app.post(`/whatsapp/blast/:id/${action}`, { schema }, async (request) => {
       await changeBlastState(lifecycle, request.params.id, action);
       if (action === 'resume') ctx.notifyWork();
-      return { success: true, data: toBlastDetailResponse(await getBlast(db, request.params.id), ctx.config.publicBaseUrl) };
+      return { success: true, data: await blastDetail(db, request.params.id, ctx.clock.now(), ctx.config) };
     });
   }
 
@@ -45,6 +45,6 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     const body = assertValid(RetryBody, request.body ?? {});
     const { requeued } = await changeBlastState(lifecycle, request.params.id, 'retry', { error: body.error });
     ctx.notifyWork();
-    return { success: true, requeued, data: toBlastDetailResponse(await getBlast(db, request.params.id), ctx.config.publicBaseUrl) };
+    return { success: true, requeued, data: await blastDetail(db, request.params.id, ctx.clock.now(), ctx.config) };
   });
 };

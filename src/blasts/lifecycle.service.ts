@@ -9,9 +9,9 @@ export type LifecycleAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
 /** Which states each action may start from; anything else is a 409. */
 const ALLOWED_FROM: Record<LifecycleAction, BlastStatus[]> = {
-  pause: ['queued', 'processing'],
+  pause: ['scheduled', 'queued', 'processing'],
   resume: ['paused'],
-  cancel: ['queued', 'processing', 'paused'],
+  cancel: ['scheduled', 'queued', 'processing', 'paused'],
   retry: ['processing', 'paused', 'completed', 'failed'],
 };
 
@@ -38,7 +38,9 @@ export async function changeBlastState(ctx: LifecycleContext, id: number, action
       ]);
     }
     const now = ctx.now();
-    const sending: BlastStatus = blast.started_at === null ? 'queued' : 'processing';
+    // Resumed before its time, a scheduled blast waits for send_at again.
+    const sending: BlastStatus =
+      blast.started_at !== null ? 'processing' : blast.send_at !== null && Number(blast.send_at) > now ? 'scheduled' : 'queued';
     switch (action) {
       case 'pause':
         await repo.setBlastStatus(trx, id, { status: 'paused', reason: 'paused by an admin' });

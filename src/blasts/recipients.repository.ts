@@ -13,7 +13,7 @@ export async function lockNextUnexpandedBlast(db: Kysely<DB>, engine: Engine): P
   let query = db
     .selectFrom('whatsapp_blasts')
     .select(['id', 'target_type', 'target_params'])
-    .where('status', '=', 'queued')
+    .where('status', 'in', ['scheduled', 'queued'])
     .where('expanded_at', 'is', null)
     .orderBy('id')
     .limit(1);

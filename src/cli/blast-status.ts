@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
-import { getBlast, toBlastResponse } from '../blasts/blasts.service.js';
+import { blastSummary, type BlastSummary } from '../blasts/blasts.service.js';
 import { cliConfig, int, parseId, UsageError, withDatabase } from './support.js';
 
-type Blast = ReturnType<typeof toBlastResponse>;
+type Blast = BlastSummary;
 
 /** States a blast never leaves: watching stops there. */
 const FINAL_STATES = new Set(['completed', 'failed', 'cancelled']);
@@ -15,7 +15,7 @@ export async function blastStatusCommand(idText: string, options: { once?: boole
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) throw new UsageError(`--interval must be between 0.1 and 3600 seconds, not "${options.interval}"`);
   const config = cliConfig();
   await withDatabase(config, async ({ db }) => {
-    const read = async () => toBlastResponse(await getBlast(db, id));
+    const read = async () => blastSummary(db, id, Date.now(), config);
     let blast = await read();
     if (options.once) {
       process.stdout.write(options.json ? `${JSON.stringify(blast, null, 2)}\n` : describe(blast));
@@ -40,7 +40,7 @@ const counts = (b: Blast) =>
 
 function describe(b: Blast): string {
   const lines = [
-    `Blast ${b.id}${b.title ? ` "${b.title}"` : ''}: ${b.status}${b.status_reason ? ` (${b.status_reason})` : ''}`,
+    `Blast ${b.id}${b.title ? ` "${b.title}"` : ''}: ${b.status}${b.status_reason ? ` (${b.status_reason})` : ''}${b.waiting ? ` — waiting: ${b.waiting.message}` : ''}`,
     b.recipients_resolved ? `  ${int(b.target_count)} recipients: ${counts(b)}` : '  recipients not resolved yet',
     `  created ${b.created_at}${b.started_at ? `, started ${b.started_at}` : ''}${b.completed_at ? `, ended ${b.completed_at}` : ''}`,
   ];

@@ -9,7 +9,7 @@ export async function hasUnexpandedBlast(db: Kysely<DB>): Promise<boolean> {
   const row = await db
     .selectFrom('whatsapp_blasts')
     .select('id')
-    .where('status', '=', 'queued')
+    .where('status', 'in', ['scheduled', 'queued'])
     .where('expanded_at', 'is', null)
     .limit(1)
     .executeTakeFirst();

@@ -11,65 +11,143 @@ import type { BlastStatus, DB } from '../db/schema.js';
  *   (one UPDATE; SKIP LOCKED on PostgreSQL), and an outcome is recorded only by the claim owner.
  */
 
-export type LeasedSender = { id: number; key: string; provider: string; next_send_at: number };
+/** A sender whose lease this worker holds: what it needs to send from it and pace it. */
+export type LeasedSender = {
+  id: number;
+  key: string;
+  provider: string;
+  source: 'environment' | 'api';
+  credentials: string | null;
+  pause_min_ms: number | null;
+  pause_max_ms: number | null;
+  daily_cap: number | null;
+  warmup_start_cap: number | null;
+  warmup_days: number | null;
+  warmup_started_at: number | null;
+  sent_day: string | null;
+  sent_today: number;
+};
 
-/** Takes the lease of a sending number that may send now, or returns undefined. */
+/** Senders that may take work: not deleted, not paused, not resting after their daily cap. */
+const usable = (now: number) => sql`deleted_at IS NULL AND paused_reason IS NULL AND (resting_until IS NULL OR resting_until <= ${now})`;
+
+const senderIdIn = (ids: number[]) => (ids.length === 0 ? sql`1 = 0` : sql`id IN (${sql.join(ids)})`);
+
+/** Every sender that exists (deleted ones aside), whatever its state: the pool of blasts that name none. */
+export async function existingSenders(db: Kysely<DB>): Promise<{ id: number; provider: string }[]> {
+  const rows = await db.selectFrom('senders').select(['id', 'provider']).where('deleted_at', 'is', null).orderBy('id').execute();
+  return rows.map((r) => ({ id: Number(r.id), provider: r.provider }));
+}
+
+/** Takes the lease of one of `ids` that may send now (the longest-waiting first), or returns undefined. */
 export async function leaseDueSender(
   db: Kysely<DB>,
   engine: Engine,
-  lease: { owner: string; now: number; expiresAt: number; keys: string[] },
+  lease: { owner: string; now: number; expiresAt: number; ids: number[] },
 ): Promise<LeasedSender | undefined> {
   const skipLocked = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
   const result = await sql<LeasedSender>`
     UPDATE senders SET lease_owner = ${lease.owner}, lease_expires_at = ${lease.expiresAt}
     WHERE id = (
       SELECT id FROM senders
-      WHERE key IN (${sql.join(lease.keys)}) AND paused_reason IS NULL AND next_send_at <= ${lease.now}
+      WHERE ${senderIdIn(lease.ids)} AND ${usable(lease.now)} AND next_send_at <= ${lease.now}
         AND (lease_owner IS NULL OR lease_expires_at < ${lease.now})
       ORDER BY next_send_at LIMIT 1 ${skipLocked})
-    RETURNING id, key, provider, next_send_at`.execute(db);
-  return result.rows[0];
+    RETURNING id, key, provider, source, credentials, pause_min_ms, pause_max_ms, daily_cap,
+      warmup_start_cap, warmup_days, warmup_started_at, sent_day, sent_today`.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return {
+    ...row,
+    id: Number(row.id),
+    warmup_started_at: row.warmup_started_at === null ? null : Number(row.warmup_started_at),
+    sent_today: Number(row.sent_today),
+  };
 }
 
-/** When the earliest of these numbers may send again (for sleeping precisely), if any can. */
-export async function nextSenderDueAt(db: Kysely<DB>, keys: string[]): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('senders')
-    .select((eb) => eb.fn.min(sql<number>`CASE WHEN lease_owner IS NULL THEN next_send_at ELSE lease_expires_at END`).as('due'))
-    .where('key', 'in', keys)
-    .where('paused_reason', 'is', null)
-    .executeTakeFirst();
-  return row?.due === null || row?.due === undefined ? undefined : Number(row.due);
+/** When the earliest of these senders may send again (for sleeping precisely), if any can. */
+export async function nextSenderDueAt(db: Kysely<DB>, ids: number[], now: number): Promise<number | undefined> {
+  const result = await sql<{ due: number | null }>`
+    SELECT MIN(CASE WHEN lease_owner IS NULL THEN next_send_at ELSE lease_expires_at END) AS due
+    FROM senders WHERE ${senderIdIn(ids)} AND ${usable(now)}`.execute(db);
+  const due = result.rows[0]?.due;
+  return due === null || due === undefined ? undefined : Number(due);
 }
 
-export async function releaseSender(
-  db: Kysely<DB>,
-  sender: { id: number; owner: string; nextSendAt?: number; pausedReason?: string; now: number },
-): Promise<void> {
+export interface SenderRelease {
+  id: number;
+  owner: string;
+  now: number;
+  nextSendAt?: number;
+  /** Requests made to the gateway during the lease, counted on the local day `day` (daily cap). */
+  requests?: { day: string; count: number };
+  /** The daily cap is used up: no sends until then. */
+  restingUntil?: number;
+  /** An account-level failure stops the sender until an admin resumes it or its credentials change. */
+  pausedReason?: string;
+}
+
+export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Promise<void> {
+  const { requests } = release;
   await db
     .updateTable('senders')
     .set((eb) => ({
       lease_owner: null,
       lease_expires_at: null,
-      next_send_at: sender.nextSendAt === undefined ? eb.ref('next_send_at') : sender.nextSendAt,
-      ...(sender.pausedReason ? { paused_reason: sender.pausedReason, paused_at: sender.now } : {}),
+      next_send_at: release.nextSendAt === undefined ? eb.ref('next_send_at') : release.nextSendAt,
+      ...(requests
+        ? {
+            sent_today: sql<number>`CASE WHEN sent_day = ${requests.day} THEN sent_today + ${requests.count} ELSE ${requests.count} END`,
+            sent_day: requests.day,
+          }
+        : {}),
+      ...(release.restingUntil !== undefined ? { resting_until: release.restingUntil } : {}),
+      ...(release.pausedReason ? { paused_reason: release.pausedReason, paused_at: release.now, paused_by: 'provider' as const } : {}),
     }))
-    .where('id', '=', sender.id)
-    .where('lease_owner', '=', sender.owner)
+    .where('id', '=', release.id)
+    .where('lease_owner', '=', release.owner)
     .execute();
 }
 
-/** Blasts whose recipients are resolved and not all final, oldest first. */
-export async function activeBlastIds(db: Kysely<DB>): Promise<number[]> {
+/** A blast that may have work: its recipients are resolved and it is not paused or finished. */
+export type SendableBlast = { id: number; status: BlastStatus; send_at: number | null; quiet_hours: string | null; sender_ids: number[] | null };
+
+/** Blasts whose recipients are resolved and not all final, oldest first, with the senders they allow (null: any). */
+export async function sendableBlasts(db: Kysely<DB>): Promise<SendableBlast[]> {
   const rows = await db
     .selectFrom('whatsapp_blasts')
-    .select('id')
-    .where('status', 'in', ['queued', 'processing'])
+    .select(['id', 'status', 'send_at', 'quiet_hours'])
+    .where('status', 'in', ['scheduled', 'queued', 'processing'])
     .where('expanded_at', 'is not', null)
     .orderBy('id')
     .limit(100)
     .execute();
-  return rows.map((r) => Number(r.id));
+  if (rows.length === 0) return [];
+  const named = await db
+    .selectFrom('blast_senders')
+    .select(['blast_id', 'sender_id'])
+    .where('blast_id', 'in', rows.map((r) => r.id))
+    .execute();
+  const sendersOf = new Map<number, number[]>();
+  for (const n of named) sendersOf.set(Number(n.blast_id), [...(sendersOf.get(Number(n.blast_id)) ?? []), Number(n.sender_id)]);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    status: r.status,
+    send_at: r.send_at === null ? null : Number(r.send_at),
+    quiet_hours: r.quiet_hours,
+    sender_ids: sendersOf.get(Number(r.id)) ?? null,
+  }));
+}
+
+/** Scheduled blasts whose time has come join the queue. */
+export async function queueDueScheduledBlasts(db: Kysely<DB>, now: number): Promise<number> {
+  const result = await db
+    .updateTable('whatsapp_blasts')
+    .set({ status: 'queued' })
+    .where('status', '=', 'scheduled')
+    .where('send_at', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 export type ClaimedRecipient = { id: number; blast_id: number; customer_id: number; phone_number: string; attempts: number };
@@ -78,7 +156,7 @@ export type ClaimedRecipient = { id: number; blast_id: number; customer_id: numb
 export async function claimRecipients(
   db: Kysely<DB>,
   engine: Engine,
-  claim: { blastId: number; owner: string; now: number; leaseExpiresAt: number; limit: number },
+  claim: { blastId: number; senderId: number; owner: string; now: number; leaseExpiresAt: number; limit: number },
 ): Promise<ClaimedRecipient[]> {
   const skipLocked = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
   // The blast must still be sending, checked in the same statement. On PostgreSQL the shared
@@ -87,7 +165,7 @@ export async function claimRecipients(
   const forShare = engine === 'postgres' ? sql`FOR SHARE` : sql``;
   const result = await sql<ClaimedRecipient>`
     UPDATE whatsapp_blast_logs
-    SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner},
+    SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner}, sender_id = ${claim.senderId},
         lease_expires_at = ${claim.leaseExpiresAt}, updated_at = ${claim.now}
     WHERE id IN (
       SELECT id FROM whatsapp_blast_logs
@@ -233,12 +311,8 @@ export async function completeIfDone(db: Kysely<DB>, blastId: number, now: numbe
     .where('id', '=', blastId)
     .where('pending_count', '=', 0)
     .where('expanded_at', 'is not', null)
-    .where('status', 'in', ['queued', 'processing'])
+    .where('status', 'in', ['scheduled', 'queued', 'processing'])
     .execute();
-}
-
-export async function setBlastReason(db: Kysely<DB>, blastId: number, reason: string | null): Promise<void> {
-  await db.updateTable('whatsapp_blasts').set({ status_reason: reason }).where('id', '=', blastId).execute();
 }
 
 export const DELIVERY_UNKNOWN =
@@ -288,7 +362,7 @@ export async function upsertSender(
   if (!existing) {
     await db
       .insertInto('senders')
-      .values({ key: sender.key, provider: sender.provider, credentials_fingerprint: sender.fingerprint, next_send_at: 0, created_at: sender.now })
+      .values({ key: sender.key, provider: sender.provider, source: 'environment', credentials_fingerprint: sender.fingerprint, next_send_at: 0, created_at: sender.now })
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     return { resumed: false };
@@ -296,12 +370,8 @@ export async function upsertSender(
   if (existing.credentials_fingerprint === sender.fingerprint && existing.provider === sender.provider) return { resumed: false };
   await db
     .updateTable('senders')
-    .set({ provider: sender.provider, credentials_fingerprint: sender.fingerprint, paused_reason: null, paused_at: null })
+    .set({ provider: sender.provider, credentials_fingerprint: sender.fingerprint, paused_reason: null, paused_at: null, paused_by: null })
     .where('key', '=', sender.key)
     .execute();
   return { resumed: existing.paused_reason !== null };
-}
-
-export async function clearReasonsOfActiveBlasts(db: Kysely<DB>): Promise<void> {
-  await db.updateTable('whatsapp_blasts').set({ status_reason: null }).where('status', 'in', ['queued', 'processing']).execute();
 }

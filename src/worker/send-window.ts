@@ -1,13 +1,13 @@
 import { customerValues, renderMessage } from '../blasts/template.js';
 import { OPTED_OUT } from '../blasts/recipients.repository.js';
-import { GatewayError } from '../gateways/gateway.js';
-import { scrubSecrets } from '../gateways/registry.js';
+import { GatewayError, scrubSecrets } from '../gateways/gateway.js';
 import { getImage, imageUrl } from '../blasts/blasts.service.js';
 import type { Database } from '../db/connection.js';
 import type { OutgoingImage } from '../gateways/gateway.js';
 import * as queue from './queue.repository.js';
 import { outcomeOfFailure } from './retry-policy.js';
 import type { WorkerDeps } from './worker.js';
+import type { SenderGateway } from '../senders/sender-gateways.js';
 
 export interface WindowResult {
   outcomes: queue.Outcome[];
@@ -17,6 +17,8 @@ export interface WindowResult {
   accountFailure?: string;
   /** The provider asked us to slow this number down for this long. */
   rateLimitedMs?: number;
+  /** Requests made to the gateway (what a daily cap counts). */
+  requests: number;
 }
 
 /**
@@ -26,13 +28,15 @@ export interface WindowResult {
  */
 export async function sendWindow(
   deps: WorkerDeps,
+  sender: SenderGateway,
   claimed: queue.ClaimedRecipient[],
   options: { budgetMs: number; isStopping: () => boolean },
 ): Promise<WindowResult> {
-  const { database, gateway, clock, logger, settings, secrets, metrics } = deps;
+  const { database, clock, logger, settings, metrics } = deps;
+  const { gateway, secrets } = sender;
   const timed = <T>(send: () => Promise<T>) => (metrics ? metrics.timeSend(gateway.provider, send) : send());
   const started = clock.now();
-  const result: WindowResult = { outcomes: [] };
+  const result: WindowResult = { outcomes: [], requests: 0 };
   const customers = new Map((await queue.loadCustomers(database.db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
   const blasts = new Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>();
 
@@ -61,6 +65,7 @@ export async function sendWindow(
       result.outcomes.push({ ...ref, kind: 'skipped', reason: `no value for ${rendered.missing.map((m) => `{${m}}`).join(', ')}` });
       continue;
     }
+    result.requests += 1;
     try {
       const sent = await timed(() => gateway.send(
         {

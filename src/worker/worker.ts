@@ -3,13 +3,17 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/connection.js';
-import type { Gateway } from '../gateways/gateway.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { expandNextBlast, hasUnexpandedBlast } from './expansion.js';
 import * as queue from './queue.repository.js';
 import type { RetrySettings } from './retry-policy.js';
 import { randomPauseMs } from './retry-policy.js';
 import { sendWindow } from './send-window.js';
+import { remainingToday } from '../senders/daily-cap.js';
+import type { SenderGateways } from '../senders/sender-gateways.js';
+import { defaultSenderIds } from '../senders/default-pool.js';
+import { localDay, startOfNextLocalDay } from '../schedule/local-time.js';
+import { quietHoursOf, quietUntil, type QuietHours } from '../schedule/quiet-hours.js';
 import { WorkSignal } from './work-signal.js';
 import { applyBacklog } from '../webhooks/receipts.service.js';
 
@@ -21,6 +25,9 @@ export interface WorkerSettings extends RetrySettings {
   publicBaseUrl: string | undefined;
   /** Longest sleep of an idle loop; work from this process wakes it at once. */
   idlePollMs: number;
+  /** Default quiet hours (null: none) and the zone they and daily caps are counted in. */
+  quietHours: QuietHours | null;
+  timeZone: string;
 }
 
 /**
@@ -32,13 +39,11 @@ const UNPACED_WINDOW = 32;
 
 export interface WorkerDeps {
   database: Database;
-  gateway: Gateway;
-  secrets: readonly string[];
+  senderGateways: SenderGateways;
   clock: Clock;
   logger: Logger;
   /** Counts outcomes and times gateway calls, when given. */
   metrics?: Metrics;
-  senderKeys: string[];
   settings: WorkerSettings;
 }
 
@@ -120,65 +125,120 @@ export class Worker {
     const recovered = await database.db.transaction().execute((trx) => queue.failExpiredClaims(trx, now));
     if (recovered > 0) logger.warn({ recipients: recovered }, 'recovered recipients held by a stopped worker (delivery unknown)');
     // Which number claimed them is not recorded on the rows.
-    this.#deps.metrics?.recordMessages('delivery-unknown', { provider: this.#deps.gateway.provider, sender: 'unknown' }, recovered);
+    this.#deps.metrics?.recordMessages('delivery-unknown', { provider: 'unknown', sender: 'unknown' }, recovered);
     return pause;
   }
 
-  /** One turn of a lane: lease a number that may send now, send a window, record, hand back. */
+  /**
+   * One turn of a lane: find the blasts that may send now, lease one of their senders that may
+   * send now, claim a window of recipients for it, send, record, and hand the sender back.
+   */
   async #sendOnce(): Promise<number> {
-    const { database, clock, settings, senderKeys } = this.#deps;
+    const { database, clock, settings } = this.#deps;
     const { db, engine } = database;
-    const blastIds = await queue.activeBlastIds(db);
-    if (blastIds.length === 0) return settings.idlePollMs;
-
     const now = clock.now();
-    const sender = await queue.leaseDueSender(db, engine, { owner: this.id, now, expiresAt: now + this.#leaseMs, keys: senderKeys });
-    if (!sender) {
-      const due = await queue.nextSenderDueAt(db, senderKeys);
-      return due === undefined ? settings.idlePollMs : Math.min(settings.idlePollMs, Math.max(1, due - clock.now()));
-    }
+    const { open, opensAt } = await this.#openBlasts(now);
+    if (open.length === 0) return this.#sleepUntil(opensAt);
 
+    const pool = open.some((b) => b.sender_ids === null) ? defaultSenderIds(await queue.existingSenders(db)) : [];
+    const sendersOf = (blast: queue.SendableBlast) => blast.sender_ids ?? pool;
+    const senderIds = [...new Set(open.flatMap(sendersOf))];
+    const sender = await queue.leaseDueSender(db, engine, { owner: this.id, now, expiresAt: now + this.#leaseMs, ids: senderIds });
+    if (!sender) return this.#sleepUntil(await queue.nextSenderDueAt(db, senderIds, now));
+
+    const pause = {
+      min: sender.pause_min_ms ?? settings.sendDelayMinMs,
+      max: sender.pause_max_ms ?? settings.sendDelayMaxMs,
+    };
     let handedBack = false;
+    const handBack = async (release: Omit<queue.SenderRelease, 'id' | 'owner'>, trx = db) => {
+      await queue.releaseSender(trx, { id: sender.id, owner: this.id, ...release });
+      handedBack = true;
+    };
     try {
-      const claimed = await this.#claim(blastIds, now);
+      let senderGateway;
+      try {
+        senderGateway = await this.#deps.senderGateways.get(sender);
+      } catch (error) {
+        const reason = (error as Error).message;
+        await handBack({ now, pausedReason: reason });
+        this.#deps.logger.error({ sender: sender.key, reason }, 'sending number stopped');
+        return 0;
+      }
+      const remaining = remainingToday(sender, now, settings.timeZone);
+      if (remaining <= 0) {
+        await handBack({ now, restingUntil: startOfNextLocalDay(now, settings.timeZone) });
+        this.#deps.logger.info({ sender: sender.key }, 'daily cap reached; the number rests until tomorrow');
+        return 0;
+      }
+      const limit = Math.min(pause.max === 0 ? UNPACED_WINDOW : 1, remaining);
+      const allowed = open.filter((b) => sendersOf(b).includes(sender.id)).map((b) => b.id);
+      const claimed = await this.#claim(allowed, sender.id, now, limit);
       if (claimed.length === 0) {
-        await queue.releaseSender(db, { id: sender.id, owner: this.id, now });
-        handedBack = true;
+        await handBack({ now });
         return settings.idlePollMs;
       }
-      const result = await sendWindow(this.#deps, claimed, { budgetMs: settings.gatewayTimeoutMs, isStopping: () => this.#stopping });
+      const result = await sendWindow(this.#deps, senderGateway, claimed, { budgetMs: settings.gatewayTimeoutMs, isStopping: () => this.#stopping });
       const finished = clock.now();
       const nextSendAt =
         result.lastSendAt === undefined
           ? undefined
-          : Math.max(result.lastSendAt + randomPauseMs(settings.sendDelayMinMs, settings.sendDelayMaxMs), finished + (result.rateLimitedMs ?? 0));
+          : Math.max(result.lastSendAt + randomPauseMs(pause.min, pause.max), finished + (result.rateLimitedMs ?? 0));
       await db.transaction().execute(async (trx) => {
         await queue.recordOutcomes(trx, this.id, result.outcomes, finished);
-        if (result.accountFailure) {
-          await queue.setBlastReason(trx, claimed[0]!.blast_id, `sending stopped: ${result.accountFailure}`);
-        }
-        await queue.releaseSender(trx, { id: sender.id, owner: this.id, nextSendAt, pausedReason: result.accountFailure, now: finished });
+        await handBack(
+          { now: finished, nextSendAt, pausedReason: result.accountFailure, requests: { day: localDay(now, settings.timeZone), count: result.requests } },
+          trx,
+        );
       });
-      handedBack = true;
-      this.#deps.metrics?.recordOutcomes(result.outcomes, { provider: this.#deps.gateway.provider, sender: sender.key });
+      this.#deps.metrics?.recordOutcomes(result.outcomes, { provider: sender.provider, sender: sender.key });
       if (result.accountFailure) this.#deps.logger.error({ sender: sender.key, reason: result.accountFailure }, 'sending number stopped');
       return 0;
     } finally {
       if (!handedBack) {
         // Something failed between sending and recording: keep the pause, let the lease lapse
         // for the recipients (recovery marks them "delivery unknown"), free the number.
-        const pause = randomPauseMs(settings.sendDelayMinMs, settings.sendDelayMaxMs);
-        await queue.releaseSender(db, { id: sender.id, owner: this.id, nextSendAt: clock.now() + pause, now: clock.now() }).catch(() => {});
+        const later = clock.now() + randomPauseMs(pause.min, pause.max);
+        await queue.releaseSender(db, { id: sender.id, owner: this.id, nextSendAt: later, now: clock.now() }).catch(() => {});
       }
     }
   }
 
-  async #claim(blastIds: number[], now: number): Promise<queue.ClaimedRecipient[]> {
+  /**
+   * The blasts that may send now (scheduled time passed, outside their quiet hours), and when
+   * the earliest of the others opens. Scheduled blasts whose time has come are queued here.
+   */
+  async #openBlasts(now: number): Promise<{ open: queue.SendableBlast[]; opensAt?: number }> {
     const { database, settings } = this.#deps;
-    const limit = settings.sendDelayMaxMs === 0 ? UNPACED_WINDOW : 1;
+    const blasts = await queue.sendableBlasts(database.db);
+    if (blasts.some((b) => b.status === 'scheduled' && b.send_at! <= now)) await queue.queueDueScheduledBlasts(database.db, now);
+    const open: queue.SendableBlast[] = [];
+    let opensAt: number | undefined;
+    const later = (at: number) => (opensAt = opensAt === undefined ? at : Math.min(opensAt, at));
+    for (const blast of blasts) {
+      if (blast.status === 'scheduled' && blast.send_at! > now) {
+        later(blast.send_at!);
+        continue;
+      }
+      const quietEnd = quietUntil(quietHoursOf(blast.quiet_hours, settings.quietHours), now, settings.timeZone);
+      if (quietEnd !== undefined) later(quietEnd);
+      else open.push(blast);
+    }
+    return { open, opensAt };
+  }
+
+  /** How long to sleep for something due at `at` (never longer than an idle poll, which sees new work). */
+  #sleepUntil(at: number | undefined): number {
+    const { clock, settings } = this.#deps;
+    return at === undefined ? settings.idlePollMs : Math.min(settings.idlePollMs, Math.max(1, at - clock.now()));
+  }
+
+  async #claim(blastIds: number[], senderId: number, now: number, limit: number): Promise<queue.ClaimedRecipient[]> {
+    const { database } = this.#deps;
     for (const blastId of blastIds) {
       const claimed = await queue.claimRecipients(database.db, database.engine, {
         blastId,
+        senderId,
         owner: this.id,
         now,
         leaseExpiresAt: now + this.#leaseMs,

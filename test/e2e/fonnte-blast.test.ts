@@ -164,8 +164,9 @@ describe('an account-level failure (bad token) stops the sending number, not the
     const customers = await svc.api.createCustomers([0, 1, 2, 3, 4].map((i) => ({ name: `T${i}`, phone: mobileNumber(500 + i) })));
     const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
     const blastId = res.body.blast_id as number;
-    const stopped = await svc.api.waitForBlast(blastId, (b) => b.status_reason !== null);
-    assert.equal(stopped.status_reason, 'sending stopped: fonnte: token invalid');
+    const stopped = await svc.api.waitForBlast(blastId, (b) => b.waiting !== null);
+    assert.equal(stopped.waiting.reason, 'no_sender');
+    assert.equal(stopped.waiting.message, 'every sender is paused: default (fonnte: token invalid)');
     assert.equal(stopped.status, 'processing');
     await new Promise((r) => setTimeout(r, 300)); // give a wrongly running worker time to try more
     assert.equal(fake.requests.length, 1, 'one attempt, then the number stopped');
@@ -179,7 +180,7 @@ describe('an account-level failure (bad token) stops the sending number, not the
     const fixed = await startWithFake(fake, { FONNTE_TOKEN: 'the-right-token-123' }, svc.db);
     try {
       const blast = await fixed.api.waitForBlast(blastId);
-      assert.deepEqual([blast.status, blast.sent_count, blast.status_reason], ['completed', 5, null]);
+      assert.deepEqual([blast.status, blast.sent_count, blast.status_reason, blast.waiting], ['completed', 5, null, null]);
       assert.ok(!fixed.logs.some((l) => l.includes('the-right-token-123')));
     } finally {
       await fixed.service.stop();
