@@ -8,7 +8,7 @@ import * as m0004 from './migrations/0004_idempotency.js';
 import * as m0005 from './migrations/0005_senders_schedule.js';
 
 /** Numbered, forward-only. Add a file and a line here; never edit one that has shipped. */
-const MIGRATIONS: Record<string, Migration> = {
+export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_receipts_optout_templates': m0002,
   '0003_lifecycle': m0003,

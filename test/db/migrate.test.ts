@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '../../src/db/connection.js';
+import { MIGRATIONS } from '../../src/db/migrate.js';
 import { createTestDatabase, testEnv, type TestDatabase } from '../helpers.js';
 import { spawnService } from '../process-helpers.js';
 
@@ -17,13 +18,13 @@ describe('migrations', () => {
     const codes = await Promise.all(procs.map((p) => p.exited));
     const outputs = procs.map((p) => p.lines.join('\n'));
     assert.deepEqual(codes, [0, 0, 0, 0], outputs.join('\n---\n'));
-    assert.equal(outputs.filter((o) => o === 'applied: 0001_initial, 0002_receipts_optout_templates, 0003_lifecycle, 0004_idempotency').length, 1, outputs.join(' | '));
+    assert.equal(outputs.filter((o) => o === `applied: ${Object.keys(MIGRATIONS).join(', ')}`).length, 1, outputs.join(' | '));
     assert.equal(outputs.filter((o) => o === 'database is up to date').length, 3, outputs.join(' | '));
 
     const database = connect({ databaseUrl: db.url, dataDir: db.dataDir });
     try {
       const tables = (await database.db.introspection.getTables()).map((t) => t.name);
-      for (const name of ['admins', 'admin_tokens', 'customers', 'senders', 'whatsapp_blasts', 'whatsapp_blast_logs']) {
+      for (const name of ['admins', 'admin_tokens', 'customers', 'senders', 'blast_senders', 'whatsapp_blasts', 'whatsapp_blast_logs']) {
         assert.ok(tables.includes(name), `table ${name} exists`);
       }
     } finally {
