@@ -57,11 +57,12 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
     });
     if (resumed) logger.info('gateway credentials changed: the stopped sending number resumes');
 
+    const senderGateways = new SenderGateways(environmentGateway, config.secretKey, { logger, publicBaseUrl: config.publicBaseUrl });
     let worker: Worker | undefined;
     if (config.role !== 'api') {
       worker = new Worker({
         database,
-        senderGateways: new SenderGateways(environmentGateway, config.secretKey, { logger, publicBaseUrl: config.publicBaseUrl }),
+        senderGateways,
         clock,
         logger: logger.child({ role: 'worker' }),
         metrics,
@@ -85,7 +86,7 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
     let app: FastifyInstance | undefined;
     let url: string | undefined;
     if (config.role !== 'worker') {
-      const ctx: AppContext = { config, database, clock, logger, gateway, webhook, metrics, notifyWork: () => worker?.notify() };
+      const ctx: AppContext = { config, database, clock, logger, gateway, webhook, senderGateways, metrics, notifyWork: () => worker?.notify() };
       app = await buildApp(ctx);
       url = await app.listen({ host: config.host, port: config.port });
     }

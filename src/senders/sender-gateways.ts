@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Gateway, ProviderContext } from '../gateways/gateway.js';
+import type { Gateway, ProviderContext, WebhookHandler } from '../gateways/gateway.js';
 import { createGatewayFromCredentials, type LoadedGateway } from '../gateways/registry.js';
 import { neverLog } from '../logger.js';
 import { decryptCredentials } from './credentials-cipher.js';
@@ -16,6 +16,8 @@ export interface SenderGateway {
   gateway: Gateway;
   /** Values to cut out of any error text before it is logged or stored. */
   secrets: readonly string[];
+  /** Its receipts and inbound messages, if the provider posts any. */
+  webhook?: WebhookHandler;
 }
 
 /**

@@ -94,3 +94,16 @@ export async function activeSenderIdsExist(db: Kysely<DB>, ids: number[]): Promi
   const found = new Set(rows.map((r) => Number(r.id)));
   return unique.filter((id) => found.has(id));
 }
+
+/** The API-added senders of one provider, with their encrypted credentials (for their webhooks). */
+export async function apiSendersOfProvider(db: Kysely<DB>, provider: string) {
+  const rows = await db
+    .selectFrom('senders')
+    .select(['id', 'source', 'provider', 'credentials'])
+    .where('provider', '=', provider)
+    .where('source', '=', 'api')
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

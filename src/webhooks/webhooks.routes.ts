@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../errors.js';
-import type { WebhookRequest } from '../gateways/gateway.js';
+import type { WebhookHandler, WebhookRequest } from '../gateways/gateway.js';
+import { apiSendersOfProvider } from '../senders/senders.repository.js';
 import { handleEvents } from './receipts.service.js';
 import { WebhookBodyDoc, WebhookHandshakeSchema, WebhookReceiveSchema, WebhookWithSecretSchema } from './webhooks.schema.js';
 
@@ -18,11 +19,20 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
-  const handlerFor = (provider: string) => {
-    if (provider !== ctx.gateway.provider || !ctx.webhook) {
-      throw new AppError('not_found', `No webhook for "${provider}": it is not the configured gateway.`);
+  /**
+   * The webhooks of every sender of this provider: the environment's gateway and each sender
+   * added through the API (a request is verified by whichever one's secret signed it).
+   */
+  const handlersFor = async (provider: string): Promise<WebhookHandler[]> => {
+    const handlers: WebhookHandler[] = [];
+    if (provider === ctx.gateway.provider && ctx.webhook) handlers.push(ctx.webhook);
+    for (const sender of await apiSendersOfProvider(ctx.database.db, provider)) {
+      // A sender whose credentials can't be read has no webhook; the worker pauses it with the reason.
+      const loaded = await ctx.senderGateways.get(sender).catch(() => undefined);
+      if (loaded?.webhook) handlers.push(loaded.webhook);
     }
-    return ctx.webhook;
+    if (handlers.length === 0) throw new AppError('not_found', `No webhook for "${provider}": no sender uses it.`);
+    return handlers;
   };
 
   const toWebhookRequest = (request: FastifyRequest, secret?: string): WebhookRequest => ({
@@ -35,16 +45,18 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   });
 
   app.get<{ Params: { provider: string } }>('/webhooks/:provider', { schema: WebhookHandshakeSchema }, async (request, reply) => {
-    const handler = handlerFor(request.params.provider);
-    if (!handler.handshake) throw new AppError('not_found', 'This provider has no webhook handshake.');
-    const answer = handler.handshake(toWebhookRequest(request));
+    const handshakes = (await handlersFor(request.params.provider)).filter((h) => h.handshake);
+    if (handshakes.length === 0) throw new AppError('not_found', 'This provider has no webhook handshake.');
+    const webhookRequest = toWebhookRequest(request);
+    const answers = handshakes.map((h) => h.handshake!(webhookRequest));
+    const answer = answers.find((a) => a.status === 200) ?? answers[0]!;
     return reply.status(answer.status).type('text/plain').send(answer.body);
   });
 
   const receive = async (request: FastifyRequest<{ Params: { provider: string; secret?: string } }>, reply: FastifyReply) => {
-    const handler = handlerFor(request.params.provider);
     const webhookRequest = toWebhookRequest(request, request.params.secret);
-    if (!handler.verify(webhookRequest)) {
+    const handler = (await handlersFor(request.params.provider)).find((h) => h.verify(webhookRequest));
+    if (!handler) {
       request.log.warn({ provider: request.params.provider }, 'webhook rejected: verification failed');
       throw new AppError('unauthorized', 'The webhook could not be verified.');
     }

@@ -8,7 +8,7 @@ import { errorResponses, SuccessOnly } from '../http/common.schema.js';
 const NO_BEARER: { [scheme: string]: string[] }[] = [];
 
 const ProviderParams = Type.Object({
-  provider: Type.String({ description: 'The configured gateway: `meta`, `twilio`, `fonnte` or `watzap`.', examples: ['meta'] }),
+  provider: Type.String({ description: 'A provider some sender uses: `meta`, `twilio` or `fonnte` (Watzap posts no receipts).', examples: ['meta'] }),
 });
 
 const ProviderPayload = Type.Object(

@@ -4,6 +4,7 @@ import { localDay, localDaysBetween, startOfNextLocalDay } from '../../src/sched
 import { formatQuietHours, parseQuietHours, quietUntil, type QuietHours } from '../../src/schedule/quiet-hours.js';
 import { capForDay, remainingToday } from '../../src/senders/daily-cap.js';
 import { defaultSenderIds } from '../../src/senders/default-pool.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 const JAKARTA = 'Asia/Jakarta';
 const at = (iso: string) => Date.parse(iso);
@@ -80,5 +81,18 @@ describe('the senders of a blast that names none', () => {
     assert.deepEqual(defaultSenderIds([{ id: 1, provider: 'log' }]), [1]);
     assert.deepEqual(defaultSenderIds([{ id: 1, provider: 'log' }, { id: 2, provider: 'fonnte' }, { id: 3, provider: 'meta' }]), [2, 3]);
     assert.deepEqual(defaultSenderIds([]), []);
+  });
+});
+
+describe('QUIET_HOURS, TIMEZONE and SECRET_KEY settings', () => {
+  const base = { DATA_DIR: '/tmp/unused' };
+  it('default to 21:00-08:00 in Asia/Jakarta, and a wrong value names its variable', () => {
+    const config = loadConfig(base);
+    assert.deepEqual([config.quietHours, config.timeZone, config.secretKey], [{ start: 21 * 60, end: 8 * 60 }, 'Asia/Jakarta', undefined]);
+    assert.equal(loadConfig({ ...base, QUIET_HOURS: 'off' }).quietHours, null);
+    assert.equal(loadConfig({ ...base, SECRET_KEY: 'ab'.repeat(32) }).secretKey?.length, 32);
+    assert.throws(() => loadConfig({ ...base, QUIET_HOURS: '21:00' }), (e: Error) => e instanceof ConfigError && /QUIET_HOURS/.test(e.message));
+    assert.throws(() => loadConfig({ ...base, TIMEZONE: 'Mars/Olympus' }), (e: Error) => e instanceof ConfigError && /TIMEZONE/.test(e.message));
+    assert.throws(() => loadConfig({ ...base, SECRET_KEY: 'not-hex' }), (e: Error) => e instanceof ConfigError && /SECRET_KEY/.test(e.message));
   });
 });

@@ -107,7 +107,7 @@ describe('delivery receipts and opt-out through the Fonnte webhook', () => {
     assert.equal((await svc.api.waitForBlast(again.body.blast_id)).sent_count, 1);
   });
 
-  it('answers 404 for a provider that is not the configured gateway', async () => {
+  it('answers 404 for a provider that no sender uses', async () => {
     const res = await svc.api.request('POST', '/webhooks/meta', { object: 'whatsapp_business_account' }, { auth: false });
     assert.equal(res.status, 404);
   });
