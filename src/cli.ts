@@ -80,13 +80,16 @@ function program(): Command {
   const senders = cli.command('senders').description('sending numbers');
   senders
     .command('list')
-    .description('list sending numbers: key, provider, why paused, next allowed send')
+    .description('list sending numbers: id, name (or number, or key), provider, why paused, next allowed send')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const rows = await withDatabase(cliConfig(), ({ db }) => listSenders(db));
       const now = Date.now();
       const view = rows.map((s) => ({
+        id: Number(s.id),
         key: s.key,
+        name: s.name,
+        display_number: s.display_number,
         provider: s.provider,
         paused_reason: s.paused_reason,
         next_send_at: new Date(Number(s.next_send_at)).toISOString(),
@@ -101,13 +104,14 @@ function program(): Command {
         return;
       }
       const rowsText = view.map((s, i) => [
-        s.key,
+        String(s.id),
+        s.name ?? s.display_number ?? s.key,
         s.provider,
         s.paused_reason ?? '-',
         Number(rows[i]!.next_send_at) <= now ? 'now' : s.next_send_at,
         s.busy ? 'sending' : 'idle',
       ]);
-      process.stdout.write(`${formatTable(['KEY', 'PROVIDER', 'PAUSED', 'NEXT SEND', 'STATE'], rowsText)}\n`);
+      process.stdout.write(`${formatTable(['ID', 'SENDER', 'PROVIDER', 'PAUSED', 'NEXT SEND', 'STATE'], rowsText)}\n`);
     });
 
   // Every command shows its help on a usage error, and nothing calls process.exit behind our back.

@@ -8,9 +8,9 @@ export type SenderChanges = Updateable<SendersTable>;
 export async function listSenders(db: Kysely<DB>) {
   return db
     .selectFrom('senders')
-    .select(['id', 'key', 'provider', 'next_send_at', 'lease_owner', 'lease_expires_at', 'paused_reason', 'paused_at', 'created_at'])
+    .select(['id', 'key', 'name', 'display_number', 'provider', 'next_send_at', 'lease_owner', 'lease_expires_at', 'paused_reason', 'paused_at', 'created_at'])
     .where('deleted_at', 'is', null)
-    .orderBy('key')
+    .orderBy('id')
     .execute();
 }
 

@@ -192,8 +192,8 @@ describe('whatsapp-blast CLI', () => {
     await service();
     const run = await cli(['senders', 'list'], { env });
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^KEY\s+PROVIDER\s+PAUSED\s+NEXT SEND/m);
-    assert.match(run.stdout, /^default\s+log\s+-\s+/m);
+    assert.match(run.stdout, /^ID\s+SENDER\s+PROVIDER\s+PAUSED\s+NEXT SEND/m);
+    assert.match(run.stdout, /^1\s+default\s+log\s+-\s+/m);
     const json = JSON.parse((await cli(['senders', 'list', '--json'], { env })).stdout);
     assert.equal(json[0].key, 'default');
     assert.equal(json[0].paused_reason, null);
