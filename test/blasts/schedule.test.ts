@@ -59,6 +59,8 @@ describe('schedule and quiet hours', () => {
     await moveClock('2026-06-01T12:00:00+07:00');
     const id = (await submit(3, { send_at: '2026-06-01T15:00:00+07:00' })).body.blast_id;
     await svc.api.waitForBlast(id, (b) => b.recipients_resolved);
+    assertError(await svc.api.post(`/api/v1/whatsapp/blast/${id}/retry`), 409, 'status');
+    assertError(await svc.api.post(`/api/v1/whatsapp/blast/${id}/resume`), 409, 'status');
     const paused = await svc.api.post(`/api/v1/whatsapp/blast/${id}/pause`);
     assert.deepEqual([paused.status, paused.body.data.status], [200, 'paused']);
     const resumed = await svc.api.post(`/api/v1/whatsapp/blast/${id}/resume`);
