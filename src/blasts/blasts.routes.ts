@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context.js';
+import { gatewaysOfBlastSenders } from '../senders/blast-senders.js';
 import { idempotencyKeyOf, readBlastRequest, requestHash } from './blast-request.js';
 import { errorResponses } from '../http/common.schema.js';
 import {
@@ -36,7 +37,7 @@ export const blastRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     const { body, image } = await readBlastRequest(request);
     const key = idempotencyKeyOf(request.headers['idempotency-key']);
     const { blastId, replayed } = await service.acceptBlast(
-      { db, engine, now: ctx.clock.now(), publicBaseUrl: ctx.config.publicBaseUrl, gateway: ctx.gateway },
+      { db, engine, now: ctx.clock.now(), publicBaseUrl: ctx.config.publicBaseUrl, gatewaysFor: (ids) => gatewaysOfBlastSenders(db, ctx.senderGateways, ids) },
       request.admin.id,
       body,
       image,

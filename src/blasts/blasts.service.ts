@@ -11,7 +11,7 @@ import * as idempotencyRepo from './idempotency.repository.js';
 import type { BlastRequest } from './blasts.schema.js';
 import { placeholdersOf } from './template.js';
 import { waitingOf, type Waiting, type WaitingSettings } from './waiting.js';
-import type { Gateway } from '../gateways/gateway.js';
+import type { BlastSenderGateway } from '../senders/blast-senders.js';
 import { formatQuietHours, parseQuietHours, type QuietHours } from '../schedule/quiet-hours.js';
 import { activeSenderIdsExist } from '../senders/senders.repository.js';
 
@@ -20,7 +20,8 @@ export interface BlastContext {
   engine: Engine;
   now: number;
   publicBaseUrl: string | undefined;
-  gateway: Pick<Gateway, 'provider' | 'needsPublicImageUrl' | 'supportsTemplates' | 'requiresTemplate'>;
+  /** The gateways of the senders a blast naming `senderIds` (null: none) would use. */
+  gatewaysFor(senderIds: number[] | null): Promise<BlastSenderGateway[]>;
 }
 
 export interface UploadedImage {
@@ -112,13 +113,18 @@ export async function checkBlastRequest(ctx: BlastContext, request: BlastRequest
   const message = (request.message ?? '').trim();
   const template = request.template;
   if (message === '' && !template) errors.push({ field: 'message', message: 'must not be blank' });
-  if (template && !ctx.gateway.supportsTemplates) {
-    errors.push({ field: 'template', message: `the ${ctx.gateway.provider} gateway does not send templates` });
+  // Every sender the blast may use must be able to send it: rotation picks any of them.
+  const gateways = await ctx.gatewaysFor(request.sender_ids ?? null);
+  const named = (list: BlastSenderGateway[]) => (gateways.length > 1 ? ` (sender ${list.map((g) => g.label).join(', ')})` : '');
+  const noTemplates = gateways.filter((g) => !g.gateway.supportsTemplates);
+  if (template && noTemplates.length > 0) {
+    errors.push({ field: 'template', message: `the ${[...new Set(noTemplates.map((g) => g.gateway.provider))].join(', ')} gateway does not send templates${named(noTemplates)}` });
   }
-  if (!template && ctx.gateway.requiresTemplate) {
+  const templatesOnly = gateways.filter((g) => g.gateway.requiresTemplate);
+  if (!template && templatesOnly.length > 0) {
     errors.push({
       field: 'template',
-      message: `is required: ${ctx.gateway.provider} delivers free text only to customers who wrote in the last 24 hours, and this service is set to send templates only (META_REQUIRE_TEMPLATE)`,
+      message: `is required: ${templatesOnly[0]!.gateway.provider} delivers free text only to customers who wrote in the last 24 hours, and this service is set to send templates only (META_REQUIRE_TEMPLATE)${named(templatesOnly)}`,
     });
   }
   const ids = [...new Set(request.customer_ids ?? [])];
@@ -135,7 +141,7 @@ export async function checkBlastRequest(ctx: BlastContext, request: BlastRequest
   if (request.target_type !== 'filter' && filter && Object.keys(filter).length > 0) {
     errors.push({ field: 'filter_params', message: "is only used when target_type is 'filter'" });
   }
-  if (image && ctx.gateway.needsPublicImageUrl && !ctx.publicBaseUrl) {
+  if (image && !ctx.publicBaseUrl && gateways.some((g) => g.gateway.needsPublicImageUrl)) {
     errors.push({ field: 'image', message: 'the gateway fetches images by URL: set PUBLIC_BASE_URL to send images' });
   }
   const known = await knownAttributeKeys(ctx.db);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
+import { gatewaysOfBlastSenders } from '../senders/blast-senders.js';
 import { errorResponses, Nullable, SuccessTrue } from '../http/common.schema.js';
 import { BlastRequest } from './blasts.schema.js';
 import { previewBlast } from './preview.service.js';
@@ -41,7 +42,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   }, async (request) => {
     const { db, engine } = ctx.database;
     const data = await previewBlast(
-      { db, engine, now: ctx.clock.now(), publicBaseUrl: ctx.config.publicBaseUrl, gateway: ctx.gateway },
+      { db, engine, now: ctx.clock.now(), publicBaseUrl: ctx.config.publicBaseUrl, gatewaysFor: (ids) => gatewaysOfBlastSenders(db, ctx.senderGateways, ids) },
       request.body,
       request.query.limit,
     );

@@ -107,3 +107,14 @@ export async function apiSendersOfProvider(db: Kysely<DB>, provider: string) {
     .execute();
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
+
+/** Every sender that is not deleted, with what building its gateway needs (for checking a blast against it). */
+export async function sendersWithCredentials(db: Kysely<DB>) {
+  const rows = await db
+    .selectFrom('senders')
+    .select(['id', 'key', 'name', 'display_number', 'source', 'provider', 'credentials'])
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}

@@ -75,6 +75,11 @@ describe('rotation across senders', () => {
     assert.equal(sent[1]! + sent[3]!, 12);
     assert.deepEqual((await svc.api.get(`/api/v1/whatsapp/blast/${id}`)).body.data.sender_ids, [ids[1], ids[3]]);
     assertError(await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'all', message: 'x', sender_ids: [999999] }), 422, 'sender_ids');
+    // Every sender a blast may use must be able to send it: Fonnte sends no approved templates.
+    const template = { name: 'promo_juni', language: 'id' };
+    const refused = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'all', template, sender_ids: [ids[0]] });
+    assertError(refused, 422, 'template');
+    assert.match(JSON.stringify(refused.body.errors), /fonnte gateway does not send templates/);
   });
 
   it('when none of its senders can send the blast waits, visibly, and carries on by itself when one is resumed', async () => {
