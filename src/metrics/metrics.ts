@@ -7,7 +7,7 @@ import { blastsByState, pendingRecipients } from './metrics.repository.js';
 export type MessageOutcome = 'sent' | 'failed' | 'skipped' | 'retry' | 'released' | 'delivery-unknown';
 
 /** States always exported (0 when none), so a dashboard's series never vanish. */
-const KNOWN_STATES: readonly BlastStatus[] = ['queued', 'processing', 'completed', 'failed'];
+const KNOWN_STATES: readonly BlastStatus[] = ['scheduled', 'queued', 'processing', 'paused', 'completed', 'cancelled', 'failed'];
 
 /**
  * One Prometheus registry per running service (never prom-client's global one), so several

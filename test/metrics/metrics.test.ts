@@ -75,6 +75,7 @@ describe('GET /metrics after a blast through the log gateway (open: no METRICS_T
     assert.equal(valueOf(samples, 'whatsapp_blast_blasts', { state: 'completed' }), 1);
     assert.equal(valueOf(samples, 'whatsapp_blast_blasts', { state: 'queued' }), 0);
     assert.equal(valueOf(samples, 'whatsapp_blast_blasts', { state: 'processing' }), 0);
+    assert.equal(valueOf(samples, 'whatsapp_blast_blasts', { state: 'scheduled' }), 0, 'every state is exported, 0 when none');
     assert.equal(valueOf(samples, 'whatsapp_blast_queue_depth'), 0);
   });
 
