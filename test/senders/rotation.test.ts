@@ -204,3 +204,28 @@ describe('daily caps and warm-up (on a controllable clock)', () => {
     assert.equal((await svc.api.get(`/api/v1/whatsapp/blast/${id}`)).body.data.status, 'completed');
   });
 });
+
+describe('a sender whose credentials were stored under another SECRET_KEY', () => {
+  it('pauses itself with the reason instead of sending, and the blast says why it waits', async () => {
+    const [fake] = await startNumbers(1);
+    const first = await startTestService({ SECRET_KEY });
+    try {
+      const id = await addSender(first, fake!, 0);
+      await first.service.stop();
+      const second = await startTestService({ SECRET_KEY: randomBytes(32).toString('hex') }, first.db);
+      try {
+        const blastId = await createBlast(second, 0, 3);
+        const waiting = await second.api.waitForBlast(blastId, (b) => b.waiting?.reason === 'no_sender');
+        assert.match(waiting.waiting.message, /cannot be decrypted with this SECRET_KEY/);
+        const sender = (await second.api.get(`/api/v1/senders/${id}`)).body.data;
+        assert.deepEqual([sender.state, sender.paused_by], ['paused', 'provider']);
+        assert.equal(fake!.requests.length, 0);
+      } finally {
+        await second.service.stop();
+      }
+    } finally {
+      await first.db.drop();
+      await fake!.close();
+    }
+  });
+});
