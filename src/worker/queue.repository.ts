@@ -353,7 +353,7 @@ export async function failExpiredClaims(db: Kysely<DB>, now: number): Promise<nu
   return rows.length;
 }
 
-/** The sender for the gateway configured in the environment: created, or un-paused when its credentials changed. */
+/** The sender for the gateway configured in the environment: created, or resumed from a provider's pause when its credentials changed. */
 export async function upsertSender(
   db: Kysely<DB>,
   sender: { key: string; provider: string; fingerprint: string; now: number },
@@ -368,10 +368,16 @@ export async function upsertSender(
     return { resumed: false };
   }
   if (existing.credentials_fingerprint === sender.fingerprint && existing.provider === sender.provider) return { resumed: false };
+  // New credentials are the fix for a provider's pause; an admin's pause stays until the admin resumes.
+  const resumes = existing.paused_reason !== null && existing.paused_by !== 'admin';
   await db
     .updateTable('senders')
-    .set({ provider: sender.provider, credentials_fingerprint: sender.fingerprint, paused_reason: null, paused_at: null, paused_by: null })
+    .set({
+      provider: sender.provider,
+      credentials_fingerprint: sender.fingerprint,
+      ...(resumes ? { paused_reason: null, paused_at: null, paused_by: null } : {}),
+    })
     .where('key', '=', sender.key)
     .execute();
-  return { resumed: existing.paused_reason !== null };
+  return { resumed: resumes };
 }

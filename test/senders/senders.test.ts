@@ -342,3 +342,24 @@ describe('senders API without SECRET_KEY', () => {
     assertError(await svc.api.patch(`${SENDERS}/${res.body.data.id}`, { credentials: { TOKEN: 'x' } }), 422, 'credentials.TOKEN');
   });
 });
+
+describe("the environment's sender across a restart with new credentials", () => {
+  it("keeps an admin's pause (only a provider's pause is lifted by new credentials)", async () => {
+    const env = (token: string) => ({ WA_GATEWAY: 'fonnte', FONNTE_TOKEN: token, FONNTE_BASE_URL: 'http://127.0.0.1:9' });
+    const first = await startTestService(env('first-token-aaaa'));
+    try {
+      const own = (await first.api.get('/api/v1/senders')).body.data.find((s: { source: string }) => s.source === 'environment');
+      assert.equal((await first.api.patch(`/api/v1/senders/${own.id}`, { state: 'paused', paused_reason: 'number under review' })).status, 200);
+      await first.service.stop();
+      const second = await startTestService(env('second-token-bbbb'), first.db);
+      try {
+        const after = (await second.api.get(`/api/v1/senders/${own.id}`)).body.data;
+        assert.deepEqual([after.state, after.paused_by, after.paused_reason], ['paused', 'admin', 'number under review']);
+      } finally {
+        await second.service.stop();
+      }
+    } finally {
+      await first.db.drop();
+    }
+  });
+});
