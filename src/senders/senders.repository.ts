@@ -95,20 +95,7 @@ export async function activeSenderIdsExist(db: Kysely<DB>, ids: number[]): Promi
   return unique.filter((id) => found.has(id));
 }
 
-/** The API-added senders of one provider, with their encrypted credentials (for their webhooks). */
-export async function apiSendersOfProvider(db: Kysely<DB>, provider: string) {
-  const rows = await db
-    .selectFrom('senders')
-    .select(['id', 'source', 'provider', 'credentials'])
-    .where('provider', '=', provider)
-    .where('source', '=', 'api')
-    .where('deleted_at', 'is', null)
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
-}
-
-/** Every sender that is not deleted, with what building its gateway needs (for checking a blast against it). */
+/** Every sender that is not deleted, with what building its gateway needs (blast checks, webhooks). */
 export async function sendersWithCredentials(db: Kysely<DB>) {
   const rows = await db
     .selectFrom('senders')

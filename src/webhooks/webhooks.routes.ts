@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { AppError } from '../errors.js';
 import type { WebhookHandler, WebhookRequest } from '../gateways/gateway.js';
-import { apiSendersOfProvider } from '../senders/senders.repository.js';
+import { sendersWithCredentials } from '../senders/senders.repository.js';
 import { handleEvents } from './receipts.service.js';
 import { WebhookBodyDoc, WebhookHandshakeSchema, WebhookReceiveSchema, WebhookWithSecretSchema } from './webhooks.schema.js';
 
@@ -26,7 +26,8 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (app
   const handlersFor = async (provider: string): Promise<WebhookHandler[]> => {
     const handlers: WebhookHandler[] = [];
     if (provider === ctx.gateway.provider && ctx.webhook) handlers.push(ctx.webhook);
-    for (const sender of await apiSendersOfProvider(ctx.database.db, provider)) {
+    const senders = (await sendersWithCredentials(ctx.database.db)).filter((s) => s.provider === provider && s.source === 'api');
+    for (const sender of senders) {
       // A sender whose credentials can't be read has no webhook; the worker pauses it with the reason.
       const loaded = await ctx.senderGateways.get(sender).catch(() => undefined);
       if (loaded?.webhook) handlers.push(loaded.webhook);

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Engine } from '../db/connection.js';
-import type { BlastStatus, DB } from '../db/schema.js';
+import type { BlastStatus, DB, SendersTable } from '../db/schema.js';
 
 /**
  * All SQL of the sending pipeline. Two ideas carry it:
@@ -12,21 +12,11 @@ import type { BlastStatus, DB } from '../db/schema.js';
  */
 
 /** A sender whose lease this worker holds: what it needs to send from it and pace it. */
-export type LeasedSender = {
-  id: number;
-  key: string;
-  provider: string;
-  source: 'environment' | 'api';
-  credentials: string | null;
-  pause_min_ms: number | null;
-  pause_max_ms: number | null;
-  daily_cap: number | null;
-  warmup_start_cap: number | null;
-  warmup_days: number | null;
-  warmup_started_at: number | null;
-  sent_day: string | null;
-  sent_today: number;
-};
+export type LeasedSender = Pick<
+  Selectable<SendersTable>,
+  | 'id' | 'key' | 'provider' | 'source' | 'credentials' | 'pause_min_ms' | 'pause_max_ms' | 'daily_cap'
+  | 'warmup_start_cap' | 'warmup_days' | 'warmup_started_at' | 'sent_day' | 'sent_today'
+>;
 
 /** Senders that may take work: not deleted, not paused, not resting after their daily cap. */
 const usable = (now: number) => sql`deleted_at IS NULL AND paused_reason IS NULL AND (resting_until IS NULL OR resting_until <= ${now})`;
