@@ -8,6 +8,9 @@ import { parseQuietHours, type QuietHours } from './schedule/quiet-hours.js';
  * The whole configuration surface. Only this module reads the environment: everything else
  * receives the frozen object it returns, so tests can build any configuration they need.
  */
+/** The quiet hours when QUIET_HOURS is not set at all (an empty value turns them off). */
+const DEFAULT_QUIET_HOURS = '21:00-08:00';
+
 const EnvSchema = Type.Object({
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATA_DIR: Type.String({ default: './data', minLength: 1 }),
@@ -54,8 +57,11 @@ const EnvSchema = Type.Object({
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   /** 64 hex characters (32 bytes): encrypts senders' provider credentials at rest (AES-256-GCM). */
   SECRET_KEY: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
-  /** No sends inside this local time range (in TIMEZONE), or `off`; a blast may set its own. */
-  QUIET_HOURS: Type.String({ default: '21:00-08:00' }),
+  /**
+   * No sends inside this local time range (in TIMEZONE); `off`, or set and empty, for none. A blast
+   * may set its own. Unset: DEFAULT_QUIET_HOURS.
+   */
+  QUIET_HOURS: Type.String({ default: DEFAULT_QUIET_HOURS }),
   /** IANA time zone of quiet hours and of the day that daily caps count. */
   TIMEZONE: Type.String({ default: 'Asia/Jakarta' }),
 });
@@ -123,7 +129,9 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
   if (!isValidTimeZone(env.TIMEZONE)) {
     throw new ConfigError(`invalid configuration: TIMEZONE "${env.TIMEZONE}" is not an IANA time zone such as Asia/Jakarta`);
   }
-  const quietHours = parseQuietHours(env.QUIET_HOURS);
+  // `QUIET_HOURS=` means "no quiet hours", as documented; withoutEmptyValues would turn it into
+  // "not set" and so into the default, which silently holds a blast posted at night.
+  const quietHours = source.QUIET_HOURS?.trim() === '' ? null : parseQuietHours(env.QUIET_HOURS);
   if (quietHours === 'invalid') {
     throw new ConfigError(`invalid configuration: QUIET_HOURS must be HH:MM-HH:MM (e.g. 21:00-08:00) or off, not "${env.QUIET_HOURS}"`);
   }

@@ -120,3 +120,20 @@ describe('schedule and quiet hours', () => {
     assert.equal((await svc.api.waitForBlast(id)).sent_count, 2);
   });
 });
+
+describe('QUIET_HOURS set and empty', () => {
+  // 23:00 in Jakarta: inside the default 21:00-08:00, which an empty QUIET_HOURS must not bring back.
+  const clock = new ManualClock(Date.parse('2026-06-01T23:00:00+07:00'));
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ QUIET_HOURS: '', TIMEZONE: 'Asia/Jakarta' }, undefined, clock);
+  });
+  after(() => svc.stop());
+
+  it('means no quiet hours: a blast posted at night sends at once', async () => {
+    const customers = await svc.api.createCustomers([{ name: 'Malam', phone: mobileNumber(900) }]);
+    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    const done = await svc.api.waitForBlast(res.body.blast_id);
+    assert.deepEqual([done.status, done.sent_count, done.waiting], ['completed', 1, null]);
+  });
+});

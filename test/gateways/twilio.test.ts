@@ -88,6 +88,12 @@ describe('twilio gateway against the fake Twilio', () => {
     assert.equal(fake.requests[0]?.form.From, 'whatsapp:+14155238886');
   });
 
+  it('accepts TWILIO_FROM as Twilio writes it, whatsapp:+14155238886, from the environment', async () => {
+    const { gateway } = await createGateway('twilio', { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: 'whatsapp:+14155238886', TWILIO_BASE_URL: fake.url }, { logger: LOGGER, publicBaseUrl: undefined });
+    await gateway.send(message(), AbortSignal.timeout(5_000));
+    assert.equal(fake.requests[0]?.form.From, 'whatsapp:+14155238886');
+  });
+
   it('sends through a Messaging Service when no TWILIO_FROM is set', async () => {
     await gatewayFor(fake.url, { TWILIO_FROM: undefined, TWILIO_MESSAGING_SERVICE_SID: SERVICE_SID }).send(message(), AbortSignal.timeout(5_000));
     assert.deepEqual(fake.requests[0]?.fields, [
@@ -274,7 +280,9 @@ describe('twilio settings', () => {
 
   for (const [name, value] of [
     ['TWILIO_ACCOUNT_SID', 'not-a-sid'],
-    ['TWILIO_FROM', 'whatsapp:+14155238886'],
+    ['TWILIO_FROM', 'whatsapp:'],
+    ['TWILIO_FROM', 'whatsapp:+1415-523-8886'],
+    ['TWILIO_FROM', 'sms:+14155238886'],
     ['TWILIO_BASE_URL', 'api.twilio.com'],
   ] as const) {
     it(`rejects a malformed ${name}, naming it`, async () => {

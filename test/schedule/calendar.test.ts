@@ -90,6 +90,10 @@ describe('QUIET_HOURS, TIMEZONE and SECRET_KEY settings', () => {
     const config = loadConfig(base);
     assert.deepEqual([config.quietHours, config.timeZone, config.secretKey], [{ start: 21 * 60, end: 8 * 60 }, 'Asia/Jakarta', undefined]);
     assert.equal(loadConfig({ ...base, QUIET_HOURS: 'off' }).quietHours, null);
+    // Set and empty (`QUIET_HOURS=` in .env) is "no quiet hours", not "not set".
+    assert.equal(loadConfig({ ...base, QUIET_HOURS: '' }).quietHours, null);
+    assert.equal(loadConfig({ ...base, QUIET_HOURS: '  ' }).quietHours, null);
+    assert.deepEqual(loadConfig({ ...base, QUIET_HOURS: undefined }).quietHours, { start: 21 * 60, end: 8 * 60 });
     assert.equal(loadConfig({ ...base, SECRET_KEY: 'ab'.repeat(32) }).secretKey?.length, 32);
     assert.throws(() => loadConfig({ ...base, QUIET_HOURS: '21:00' }), (e: Error) => e instanceof ConfigError && /QUIET_HOURS/.test(e.message));
     assert.throws(() => loadConfig({ ...base, TIMEZONE: 'Mars/Olympus' }), (e: Error) => e instanceof ConfigError && /TIMEZONE/.test(e.message));

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { decryptCredentials } from '../../src/senders/credentials-cipher.js';
 import { activeSenderIdsExist } from '../../src/senders/senders.repository.js';
-import { startTestService, type ApiResponse, type TestService, assertError } from '../helpers.js';
+import { startFakeTwilio } from '../fakes/twilio-fake.js';
+import { mobileNumber, startTestService, type ApiResponse, type TestService, assertError } from '../helpers.js';
 
 const SECRET_KEY = randomBytes(32).toString('hex');
 const TOKEN = `fonnte-token-${randomBytes(12).toString('hex')}`;
@@ -196,6 +197,27 @@ describe('senders API', () => {
       // Twilio checks that it has a sender of its own (TWILIO_FROM or a messaging service).
       const twilio = { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'twilio-auth-token' };
       await rejected(() => svc.api.post(SENDERS, fonnteSender({ provider: 'twilio', credentials: twilio })), 422, 'credentials');
+    });
+
+    it('takes a Twilio number as Twilio writes it (whatsapp:+14155238886) and sends from it', async () => {
+      const twilio = await startFakeTwilio();
+      try {
+        const credentials = {
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_FROM: 'whatsapp:+14155238886',
+          TWILIO_BASE_URL: twilio.url,
+        };
+        const sender = await create({ name: 'Twilio console form', provider: 'twilio', display_number: '0812-3456-7891', credentials });
+        const [customer] = await svc.api.createCustomers([{ name: 'Budi', phone: mobileNumber(77) }]);
+        const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: [customer!.id], message: 'Halo {name}', sender_ids: [sender.id] });
+        assert.equal(res.status, 202, JSON.stringify(res.body));
+        assert.equal((await svc.api.waitForBlast(res.body.blast_id)).sent_count, 1);
+        assert.equal(twilio.requests[0]?.form.From, 'whatsapp:+14155238886');
+        await svc.api.delete(`${SENDERS}/${sender.id}`);
+      } finally {
+        await twilio.close();
+      }
     });
 
     it('rejects a pause range whose minimum exceeds its maximum', async () => {

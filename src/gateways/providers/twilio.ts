@@ -31,8 +31,11 @@ import {
 const TwilioSettings = Type.Object({
   TWILIO_ACCOUNT_SID: Type.String({ pattern: '^AC[0-9a-fA-F]{32}$' }),
   TWILIO_AUTH_TOKEN: Type.String({ minLength: 1 }),
-  /** The WhatsApp sender number, digits with country code (a leading + is allowed). */
-  TWILIO_FROM: Type.Optional(Type.String({ pattern: '^\\+?[0-9]{6,15}$' })),
+  /**
+   * The WhatsApp sender number, digits with country code; a leading `+`, and the `whatsapp:` prefix
+   * Twilio's console shows (`whatsapp:+14155238886`), are both allowed.
+   */
+  TWILIO_FROM: Type.Optional(Type.String({ pattern: '^(whatsapp:)?\\+?[0-9]{6,15}$' })),
   /** A Messaging Service whose sender pool holds the WhatsApp number; instead of, or with, TWILIO_FROM. */
   TWILIO_MESSAGING_SERVICE_SID: Type.Optional(Type.String({ pattern: '^MG[0-9a-fA-F]{32}$' })),
   TWILIO_BASE_URL: Type.String({ default: 'https://api.twilio.com', pattern: '^https?://' }),
@@ -94,6 +97,11 @@ function createTwilioGateway(settings: TwilioSettings, publicBaseUrl: string | u
   };
 }
 
+/** TWILIO_FROM as written (`14155238886`, `+14155238886` or `whatsapp:+14155238886`) → its digits. */
+function fromDigits(from: string): string {
+  return from.replace(/^whatsapp:/, '').replace(/^\+/, '');
+}
+
 /**
  * The urlencoded form exactly as the providers file documents it. Throws before anything is
  * sent when Twilio would refuse the message anyway.
@@ -102,7 +110,7 @@ export function messageForm(message: OutgoingMessage, settings: TwilioSettings, 
   const form = new URLSearchParams({ To: `whatsapp:+${message.to.replace(/^\+/, '')}` });
   // With both set, Twilio sends from `From` and applies the service's features (*unverified*
   // beyond Twilio's API reference, which allows both together).
-  if (settings.TWILIO_FROM) form.set('From', `whatsapp:+${settings.TWILIO_FROM.replace(/^\+/, '')}`);
+  if (settings.TWILIO_FROM) form.set('From', `whatsapp:+${fromDigits(settings.TWILIO_FROM)}`);
   if (settings.TWILIO_MESSAGING_SERVICE_SID) form.set('MessagingServiceSid', settings.TWILIO_MESSAGING_SERVICE_SID);
 
   if (message.template) {
