@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CustomerFilter } from '../customers/customers.schema.js';
+import { CustomerFilter, CustomerId } from '../customers/customers.schema.js';
 import { Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
 
 /** WhatsApp's limit for a text message body. */
@@ -30,7 +30,9 @@ export const BLAST_REQUEST_EXAMPLE = {
 export const BlastRequest = Type.Object(
   {
     target_type: Type.Union([Type.Literal('selected'), Type.Literal('all'), Type.Literal('filter')]),
-    customer_ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: MAX_SELECTED_CUSTOMERS })),
+    customer_ids: Type.Optional(
+      Type.Array(CustomerId, { maxItems: MAX_SELECTED_CUSTOMERS, description: 'Your customer ids (the `id` you gave each customer), with target_type `selected`.' }),
+    ),
     filter_params: Type.Optional(CustomerFilter),
     /** Required unless a template is given; with a template and an image it is the caption where the provider takes one. */
     message: Type.Optional(Type.String({ maxLength: MAX_MESSAGE_LENGTH, example: 'Halo {name}, kami ada promo spesial untuk Anda!' })),

@@ -19,6 +19,84 @@ export async function insertCustomers(db: Kysely<DB>, rows: NewCustomerRow[]) {
   return inserted;
 }
 
+/** A customer as the JSON API stores it, under the integrator's own id. */
+export interface CustomerWithId {
+  id: number;
+  name: string;
+  phone: string | null;
+  phone_normalized: string | null;
+  phone_error: string | null;
+  status: string;
+  /** JSON text of the attributes object. */
+  attributes: string;
+}
+
+/**
+ * Creates the customers whose id no customer has yet, and returns them; ids that exist are left
+ * to replaceCustomers. One statement for the whole batch, its rows as a single JSON parameter.
+ */
+export async function insertCustomersWithIds(db: Kysely<DB>, engine: Engine, rows: CustomerWithId[], now: number) {
+  if (rows.length === 0) return [];
+  const json = JSON.stringify(rows);
+  // SQLite needs the WHERE: without it, `ON CONFLICT` would parse as a join constraint.
+  const { rows: created } = engine === 'postgres'
+    ? await sql<CustomerRow>`
+        INSERT INTO customers (id, name, phone, phone_normalized, phone_error, status, attributes, created_at, updated_at)
+        SELECT v.id, v.name, v.phone, v.phone_normalized, v.phone_error, v.status, v.attributes::jsonb, ${now}::bigint, ${now}::bigint
+        FROM json_to_recordset(${json}::json)
+          AS v(id bigint, name text, phone text, phone_normalized text, phone_error text, status text, attributes text)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING *`.execute(db)
+    : await sql<CustomerRow>`
+        INSERT INTO customers (id, name, phone, phone_normalized, phone_error, status, attributes, created_at, updated_at)
+        SELECT value ->> 'id', value ->> 'name', value ->> 'phone', value ->> 'phone_normalized', value ->> 'phone_error',
+               value ->> 'status', value ->> 'attributes', ${now}, ${now}
+        FROM json_each(${json}) WHERE true
+        ON CONFLICT (id) DO NOTHING
+        RETURNING *`.execute(db);
+  return created;
+}
+
+/**
+ * Sets each customer named by id to the values given (opt-outs are not among them) and returns
+ * the customers that changed. A customer whose stored values already equal the given ones is
+ * not written at all: a daily sync of a million unchanged customers rewrites no row (no dead
+ * row versions, no WAL, no index churn), and its updated_at keeps meaning "last changed".
+ */
+export async function replaceCustomers(db: Kysely<DB>, engine: Engine, rows: CustomerWithId[], now: number) {
+  if (rows.length === 0) return [];
+  const json = JSON.stringify(rows);
+  const { rows: changed } = engine === 'postgres'
+    ? await sql<CustomerRow>`
+        UPDATE customers AS c
+        SET name = v.name, phone = v.phone, phone_normalized = v.phone_normalized, phone_error = v.phone_error,
+            status = v.status, attributes = v.attributes::jsonb, updated_at = ${now}::bigint
+        FROM json_to_recordset(${json}::json)
+          AS v(id bigint, name text, phone text, phone_normalized text, phone_error text, status text, attributes text)
+        WHERE c.id = v.id
+          AND (c.name, c.phone, c.phone_normalized, c.phone_error, c.status, c.attributes)
+              IS DISTINCT FROM (v.name, v.phone, v.phone_normalized, v.phone_error, v.status, v.attributes::jsonb)
+        RETURNING c.*`.execute(db)
+    : await sql<CustomerRow>`
+        UPDATE customers
+        SET name = v.name, phone = v.phone, phone_normalized = v.phone_normalized, phone_error = v.phone_error,
+            status = v.status, attributes = v.attributes, updated_at = ${now}
+        FROM (SELECT value ->> 'id' AS id, value ->> 'name' AS name, value ->> 'phone' AS phone,
+                     value ->> 'phone_normalized' AS phone_normalized, value ->> 'phone_error' AS phone_error,
+                     value ->> 'status' AS status, value ->> 'attributes' AS attributes
+              FROM json_each(${json})) AS v
+        WHERE customers.id = v.id
+          AND (customers.name, customers.phone, customers.phone_normalized, customers.phone_error, customers.status, customers.attributes)
+              IS DISTINCT FROM (v.name, v.phone, v.phone_normalized, v.phone_error, v.status, v.attributes)
+        RETURNING *`.execute(db);
+  return changed;
+}
+
+export async function findCustomers(db: Kysely<DB>, engine: Engine, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('customers').selectAll().where((eb) => customerIdIn(eb, engine, JSON.stringify(ids))).execute();
+}
+
 export async function rememberAttributeKeys(db: Kysely<DB>, keys: Iterable<string>) {
   const values = [...new Set(keys)].map((key) => ({ key }));
   if (values.length === 0) return;

@@ -11,14 +11,14 @@ import {
   CustomerListResponse,
   CustomerOneResponse,
   CustomerPatch,
-  CustomersCreatedResponse,
+  CustomersSavedResponse,
   IdParams,
   MAX_CUSTOMERS_PER_REQUEST,
 } from './customers.schema.js';
 import * as service from './customers.service.js';
 import { customerImportRoutes } from './import.routes.js';
 
-/** A bulk create of 50,000 customers with attributes stays well under this. */
+/** A bulk create of MAX_CUSTOMERS_PER_REQUEST customers with many attributes stays under this. */
 const CREATE_BODY_LIMIT = 64 * 1024 * 1024;
 
 export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -32,17 +32,26 @@ export const customerRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
       config: { openapiBody: CreateCustomersBodyDoc },
       schema: {
         tags: ['Customers'],
-        summary: 'Create one customer, or many with {customers: [...]}',
-        description: `Up to ${MAX_CUSTOMERS_PER_REQUEST} customers per request; all or none are created.`,
+        summary: 'Create or update customers: one, or many with {customers: [...]}',
+        description:
+          `Up to ${MAX_CUSTOMERS_PER_REQUEST} customers per request; all or none are saved. A customer given with \`id\` (your own ` +
+          'customer id) is created with that id, or, when it exists, replaced by what you send (opt-outs are kept); one whose ' +
+          'values are already stored is not written (counted as `unchanged`). An id may appear once per request.',
         body: Type.Object({}, { additionalProperties: true }),
-        response: { 201: CustomersCreatedResponse, ...errorResponses(400, 401, 413, 415, 422) },
+        response: { 200: CustomersSavedResponse, 201: CustomersSavedResponse, ...errorResponses(400, 401, 413, 415, 422) },
       },
     },
     async (request, reply) => {
       const body = request.body as Record<string, unknown>;
       const inputs = 'customers' in body ? assertValid(BulkCustomerInput, body).customers : [assertValid(CustomerInput, body)];
-      const rows = await service.createCustomers(context(), inputs);
-      return reply.status(201).send({ success: true, data: rows.map(service.toCustomerResponse) });
+      const saved = await service.saveCustomers(context(), inputs);
+      return reply.status(saved.created > 0 ? 201 : 200).send({
+        success: true,
+        data: saved.rows.map(service.toCustomerResponse),
+        created: saved.created,
+        updated: saved.updated,
+        unchanged: saved.unchanged,
+      });
     },
   );
 

@@ -10,18 +10,41 @@ export const Attributes = Type.Record(AttributeKey, Type.Union([Type.String({ ma
   description: 'Extra values usable in message templates as {key}.',
 });
 
+/**
+ * The integrator's own customer id. Up to 2^53 − 1, the largest integer JSON clients (JavaScript)
+ * read exactly; ids the database gives to customers created without one continue above the
+ * largest id given.
+ */
+export const MAX_CUSTOMER_ID = Number.MAX_SAFE_INTEGER;
+export const CustomerId = Type.Integer({ minimum: 1, maximum: MAX_CUSTOMER_ID });
+
+const customerFields = {
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+  status: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  attributes: Type.Optional(Attributes),
+};
+
 export const CustomerInput = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-    phone: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
-    status: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-    attributes: Type.Optional(Attributes),
+    id: Type.Optional({
+      ...CustomerId,
+      description:
+        'Your own customer id (optional). A customer with this id is replaced by what you send (a field left out takes its ' +
+        'default; opt-outs are kept); otherwise it is created with this id. Without an id the service gives one.',
+    }),
+    ...customerFields,
   },
   { additionalProperties: false },
 );
 export type CustomerInput = Static<typeof CustomerInput>;
 
-export const MAX_CUSTOMERS_PER_REQUEST = 50_000;
+/**
+ * Per request. A sync of many customers sends many requests of this size: each is one
+ * transaction of a few set-based statements, and checking it (schema, phone numbers) holds the
+ * event loop for ~100 ms, not seconds.
+ */
+export const MAX_CUSTOMERS_PER_REQUEST = 5_000;
 export const BulkCustomerInput = Type.Object(
   { customers: Type.Array(CustomerInput, { minItems: 1, maxItems: MAX_CUSTOMERS_PER_REQUEST }) },
   { additionalProperties: false },
@@ -29,7 +52,7 @@ export const BulkCustomerInput = Type.Object(
 
 export const CustomerPatch = Type.Composite(
   [
-    Type.Partial(CustomerInput),
+    Type.Partial(Type.Object(customerFields)),
     Type.Object({
       /** false clears an opt-out (the customer asked to receive messages again); true records one. */
       opted_out: Type.Optional(Type.Boolean()),
@@ -108,9 +131,20 @@ export const CustomerOneResponse = Type.Object(
   { success: SuccessTrue, data: CustomerResponse },
   { ...OPEN, description: 'The customer.', examples: [{ success: true, data: CUSTOMER_EXAMPLE }] },
 );
-export const CustomersCreatedResponse = Type.Object(
-  { success: SuccessTrue, data: Type.Array(CustomerResponse) },
-  { ...OPEN, description: 'The customers created, in the order given.', examples: [{ success: true, data: [CUSTOMER_EXAMPLE] }] },
+const SaveCount = (description: string) => Type.Integer({ minimum: 0, description });
+export const CustomersSavedResponse = Type.Object(
+  {
+    success: SuccessTrue,
+    data: Type.Array(CustomerResponse, { description: 'Every customer of the request, as stored now, in the order given.' }),
+    created: SaveCount('Customers created (without an id, or with an id no customer had).'),
+    updated: SaveCount('Customers whose id existed and whose stored values changed.'),
+    unchanged: SaveCount('Customers whose id existed with exactly these values: not written at all.'),
+  },
+  {
+    ...OPEN,
+    description: '201 when at least one customer was created, 200 when the request only updated or confirmed existing ones.',
+    examples: [{ success: true, data: [CUSTOMER_EXAMPLE], created: 1, updated: 0, unchanged: 0 }],
+  },
 );
 
 /**
@@ -118,5 +152,8 @@ export const CustomersCreatedResponse = Type.Object(
  * the body itself (customers.routes.ts), so this never validates anything.
  */
 export const CreateCustomersBodyDoc = Type.Union([CustomerInput, BulkCustomerInput], {
-  examples: [{ customers: [{ name: 'Budi Santoso', phone: '0812-3456-7890', status: 'active', attributes: { city: 'Bandung' } }] }],
+  examples: [
+    { customers: [{ name: 'Budi Santoso', phone: '0812-3456-7890', status: 'active', attributes: { city: 'Bandung' } }] },
+    { customers: [{ id: 101, name: 'Budi Santoso', phone: '0812-3456-7890' }, { id: 102, name: 'Siti Rahma', phone: '0813-1111-2222' }] },
+  ],
 });

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
-import { invalid, notFound } from '../errors.js';
+import { AppError, invalid, notFound } from '../errors.js';
 import { normalizePhone } from '../phone/phone-number.js';
+import { holdAutoIds, keepAutoIdsAbove } from './customer-ids.repository.js';
 import * as repo from './customers.repository.js';
-import { CUSTOMER_FIELDS, type CustomerFilter, type CustomerInput, type CustomerPatch } from './customers.schema.js';
+import { planForBatchLookups } from './import.repository.js';
+import { CUSTOMER_FIELDS, MAX_CUSTOMER_ID, type CustomerFilter, type CustomerInput, type CustomerPatch } from './customers.schema.js';
 
 export interface CustomerContext {
   db: Kysely<DB>;
@@ -13,21 +15,61 @@ export interface CustomerContext {
   now: number;
 }
 
-/** Creates customers in one transaction; all or none. Each phone is checked once, here. */
-export async function createCustomers(ctx: CustomerContext, inputs: CustomerInput[]) {
-  inputs.forEach((input, i) => rejectReservedAttributes(input.attributes, inputs.length > 1 ? `customers[${i}].` : ''));
-  const rows = inputs.map((input) => ({
+export interface SavedCustomers {
+  /** Every customer of the request as stored now, in the order given. */
+  rows: repo.CustomerRow[];
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Creates customers, or replaces those whose `id` exists (the integrator's own ids), in one
+ * transaction: all or none. Each phone is checked once, here. Phone numbers are not unique in
+ * the JSON API (two customers may share one, a blast sends to it once), so a given id never
+ * merges with another customer that has the same number: it is that id's customer, nothing else.
+ */
+export async function saveCustomers(ctx: CustomerContext, inputs: CustomerInput[]): Promise<SavedCustomers> {
+  const prefix = (i: number) => (inputs.length > 1 ? `customers[${i}].` : '');
+  inputs.forEach((input, i) => rejectReservedAttributes(input.attributes, prefix(i)));
+  rejectRepeatedIds(inputs);
+  const values = inputs.map((input) => ({
     name: input.name.trim(),
     status: input.status ?? 'active',
-    attributes: JSON.stringify(input.attributes ?? {}),
+    attributes: canonicalJson(input.attributes ?? {}),
     ...phoneColumns(input.phone ?? null, ctx.countryCode),
-    created_at: ctx.now,
-    updated_at: ctx.now,
   }));
+  const withIds: repo.CustomerWithId[] = [];
+  const withoutIds: repo.NewCustomerRow[] = [];
+  inputs.forEach((input, i) => {
+    if (input.id === undefined) withoutIds.push({ ...values[i]!, created_at: ctx.now, updated_at: ctx.now });
+    else withIds.push({ id: input.id, ...values[i]! });
+  });
+  if (withIds.length > 0) await keepAutoIdsAbove(ctx.db, ctx.engine, Math.max(...withIds.map((c) => c.id)));
   return ctx.db.transaction().execute(async (trx) => {
-    const inserted = await repo.insertCustomers(trx, rows);
+    await planForBatchLookups(trx, ctx.engine);
+    const created = await repo.insertCustomersWithIds(trx, ctx.engine, withIds, ctx.now);
+    // Rows just created already hold these values, so they are not written twice.
+    const changed = await repo.replaceCustomers(trx, ctx.engine, withIds, ctx.now);
+    // After the given ids are stored: SQLite's next id is then above them too.
+    let inserted: repo.CustomerRow[] = [];
+    if (withoutIds.length > 0) {
+      await holdAutoIds(trx, ctx.engine);
+      inserted = await repo.insertCustomers(trx, withoutIds);
+      if (inserted.some((row) => Number(row.id) > MAX_CUSTOMER_ID)) throw noIdsLeft();
+    }
+    const byId = new Map([...created, ...changed].map((row) => [Number(row.id), row]));
+    const unchangedIds = withIds.map((c) => c.id).filter((id) => !byId.has(id));
+    for (const row of await repo.findCustomers(trx, ctx.engine, unchangedIds)) byId.set(Number(row.id), row);
     await repo.rememberAttributeKeys(trx, inputs.flatMap((i) => Object.keys(i.attributes ?? {})));
-    return inserted;
+    let next = 0;
+    const rows = inputs.map((input) => (input.id === undefined ? inserted[next++]! : byId.get(input.id)!));
+    return {
+      rows,
+      created: inserted.length + created.length,
+      updated: changed.length,
+      unchanged: unchangedIds.length,
+    };
   });
 }
 
@@ -43,7 +85,7 @@ export async function updateCustomer(ctx: CustomerContext, id: number, patch: Cu
     const changes: repo.CustomerChanges = { updated_at: ctx.now };
     if (patch.name !== undefined) changes.name = patch.name.trim();
     if (patch.status !== undefined) changes.status = patch.status;
-    if (patch.attributes !== undefined) changes.attributes = JSON.stringify(patch.attributes);
+    if (patch.attributes !== undefined) changes.attributes = canonicalJson(patch.attributes);
     if (patch.phone !== undefined) Object.assign(changes, phoneColumns(patch.phone, ctx.countryCode));
     if (patch.opted_out === false) Object.assign(changes, { opted_out_at: null, opted_out_source: null });
     if (patch.opted_out === true) Object.assign(changes, { opted_out_at: ctx.now, opted_out_source: 'admin' });
@@ -70,6 +112,40 @@ function phoneColumns(phone: string | null, countryCode: string) {
     phone_normalized: check.ok ? check.number : null,
     phone_error: check.ok ? null : check.reason,
   };
+}
+
+/**
+ * Ids the service gives continue above the largest id ever stored; past 2^53 − 1 a client could
+ * no longer read them exactly, so they are refused rather than silently rounded.
+ */
+function noIdsLeft() {
+  return new AppError(
+    'conflict',
+    `No customer id is left above the largest id in use: ids the service gives would exceed ${MAX_CUSTOMER_ID}. Give each new customer your own id.`,
+    [{ field: 'id', message: 'is required: no id is left for the service to give' }],
+  );
+}
+
+/** One id twice in one request would be two different customers under one id: refused, not merged. */
+function rejectRepeatedIds(inputs: CustomerInput[]) {
+  const firstAt = new Map<number, number>();
+  const errors: { field: string; message: string }[] = [];
+  inputs.forEach((input, i) => {
+    if (input.id === undefined) return;
+    const first = firstAt.get(input.id);
+    if (first === undefined) firstAt.set(input.id, i);
+    else errors.push({ field: `customers[${i}].id`, message: `repeats customers[${first}].id (${input.id}): each id at most once per request` });
+  });
+  if (errors.length > 0) throw invalid('The request names one customer id more than once.', errors.slice(0, 100));
+}
+
+/**
+ * JSON text with the keys sorted: the same attributes always give the same text, so comparing
+ * a stored value with a new one (unchanged customers are not rewritten) does not depend on the
+ * order a client happened to send the keys in. (PostgreSQL's jsonb compares by value anyway.)
+ */
+function canonicalJson(attributes: Record<string, string | number>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
 function rejectReservedAttributes(attributes: Record<string, unknown> | undefined, prefix: string) {
