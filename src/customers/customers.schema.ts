@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
+import { Nullable, OPEN, PageMeta, PageQuery, SuccessTrue, Timestamp } from '../http/common.schema.js';
 
 /** Names a template may use as `{name}`; an attribute may not shadow them. */
 export const CUSTOMER_FIELDS = ['name', 'phone', 'status'] as const;
@@ -58,13 +58,10 @@ export const CustomerListQuery = Type.Object(
   {
     status: Type.Optional(Type.String({ minLength: 1 })),
     search: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );
-
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /** What the API answers for a customer (see toCustomerResponse). */
 export const CustomerResponse = Type.Object(
