@@ -8,7 +8,6 @@ import { blastRoutes, mediaRoutes } from './blasts/blasts.routes.js';
 import { lifecycleRoutes } from './blasts/lifecycle.routes.js';
 import { previewRoutes } from './blasts/preview.routes.js';
 import { blastEventRoutes } from './blasts/events.routes.js';
-import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { senderRoutes } from './senders/senders.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -18,7 +17,16 @@ import { installProtection } from './http/protection.js';
 import { echoRequestIds, requestIdOf } from './http/request-id.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { webhookRoutes } from './webhooks/webhooks.routes.js';
-import { compilerFor } from './http/validation.js';
+import { compileValidator } from './http/validation.js';
+import { clientErrorHandler, frameworkErrors } from './http/client-errors.js';
+import { MULTIPART_LIMITS, MULTIPART_PART_BUFFER_BYTES } from './http/multipart.js';
+
+/** Longest path parameter (Fastify's default); a longer one is a 414. */
+const MAX_PARAM_LENGTH = 100;
+/** All request headers together (Node's default); more is a 431. */
+const MAX_HEADER_BYTES = 16 * 1024;
+/** An idle keep-alive connection is closed after this; longer than common load balancers' 60 s (Fastify's default). */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 /** Builds the HTTP application; never listens (server.ts does, tests use inject or listen on :0). */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -28,19 +36,31 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     requestIdHeader: false,
     genReqId: requestIdOf,
     trustProxy: ctx.config.trustProxy,
+    // Every limit and time-out on requests is listed in docs/reliability.md.
     bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    requestTimeout: ctx.config.httpTimeouts.requestMs,
+    connectionTimeout: ctx.config.httpTimeouts.idleMs,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      headersTimeout: ctx.config.httpTimeouts.headersMs,
+      maxHeaderSize: MAX_HEADER_BYTES,
+      // How often Node looks for requests past their time-out (its default, 30 s, would let a
+      // 10 s header time-out run to 40 s).
+      connectionsCheckingInterval: 1000,
+    },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(({ schema, httpPart }) => compilerFor(httpPart).compile(schema));
+  app.setValidatorCompiler(compileValidator);
   // JSON and multipart only: a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   echoRequestIds(app);
   await installProtection(app, ctx.config); // security headers, CORS, rate limits: before any route
   await registerOpenApi(app); // before any route: it documents the routes registered after it
-  await app.register(multipart, {
-    limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 4 * 1024 * 1024, parts: 25 },
-  });
+  await app.register(multipart, { limits: MULTIPART_LIMITS, fileHwm: MULTIPART_PART_BUFFER_BYTES });
 
   app.get('/healthz', { schema: HealthzSchema }, async () => ({ success: true, status: 'ok' }));
   app.get('/readyz', { schema: ReadyzSchema }, async (_request, reply) => {

@@ -64,6 +64,12 @@ const EnvSchema = Type.Object({
   QUIET_HOURS: Type.String({ default: DEFAULT_QUIET_HOURS }),
   /** IANA time zone of quiet hours and of the day that daily caps count. */
   TIMEZONE: Type.String({ default: 'Asia/Jakarta' }),
+  /** A request whose headers have not all arrived by then gets a 408 (slow-header clients). */
+  HTTP_HEADERS_TIMEOUT_MS: Type.Integer({ default: 10_000, minimum: 1000 }),
+  /** A request (headers and body) not fully received by then gets a 408: room for a 1 GiB CSV import. */
+  HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ default: 1_800_000, minimum: 1000 }),
+  /** A connection on which nothing is read or written for this long is closed. */
+  HTTP_IDLE_TIMEOUT_MS: Type.Integer({ default: 120_000, minimum: 1000 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -105,6 +111,8 @@ export interface Config {
   /** The default quiet hours; null when off. */
   quietHours: QuietHours | null;
   timeZone: string;
+  /** How long the HTTP server waits for a request's headers, for the whole request, and on a silent connection. */
+  httpTimeouts: Readonly<{ headersMs: number; requestMs: number; idleMs: number }>;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +142,9 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
   const quietHours = source.QUIET_HOURS?.trim() === '' ? null : parseQuietHours(env.QUIET_HOURS);
   if (quietHours === 'invalid') {
     throw new ConfigError(`invalid configuration: QUIET_HOURS must be HH:MM-HH:MM (e.g. 21:00-08:00) or off, not "${env.QUIET_HOURS}"`);
+  }
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
@@ -171,6 +182,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     secretKey: env.SECRET_KEY === undefined ? undefined : Buffer.from(env.SECRET_KEY, 'hex'),
     quietHours,
     timeZone: env.TIMEZONE,
+    httpTimeouts: Object.freeze({ headersMs: env.HTTP_HEADERS_TIMEOUT_MS, requestMs: env.HTTP_REQUEST_TIMEOUT_MS, idleMs: env.HTTP_IDLE_TIMEOUT_MS }),
   });
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { fileTypeFromBuffer } from 'file-type';
 import { AppError, invalid } from '../errors.js';
+import { multipartParts } from '../http/multipart.js';
 import { assertValid } from '../http/validation.js';
 import { BlastRequest, IMAGE_TYPES, MAX_IMAGE_BYTES } from './blasts.schema.js';
 import type { UploadedImage } from './blasts.service.js';
@@ -32,7 +33,7 @@ export async function readBlastRequest(request: FastifyRequest): Promise<{ body:
 /** Collects the text fields into `fields`; returns the image's bytes, if one was sent. */
 async function readParts(request: FastifyRequest, fields: Record<string, unknown>): Promise<Buffer | null> {
   let imageBytes: Buffer | null = null;
-  for await (const part of request.parts()) {
+  for await (const part of multipartParts(request)) {
     if (part.type === 'file') {
       if (part.fieldname !== 'image' || imageBytes !== null) {
         await part.toBuffer().catch(() => undefined);

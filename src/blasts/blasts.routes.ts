@@ -2,11 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context.js';
 import { gatewaysOfBlastSenders } from '../senders/blast-senders.js';
 import { idempotencyKeyOf, readBlastRequest, requestHash } from './blast-request.js';
-import { errorResponses } from '../http/common.schema.js';
+import { errorResponses, IdParams } from '../http/common.schema.js';
 import {
   BlastDetailResponse,
   BlastHistoryResponse,
-  BlastIdParams,
   BlastLogsResponse,
   BlastQueuedResponse,
   BlastRequestBodyDoc,
@@ -62,7 +61,7 @@ export const blastRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   });
 
   app.get('/whatsapp/blast/:id', {
-    schema: { tags: ['Blasts'], summary: 'Get one blast with its progress', params: BlastIdParams, response: { 200: BlastDetailResponse, ...errorResponses(401, 404) } },
+    schema: { tags: ['Blasts'], summary: 'Get one blast with its progress', params: IdParams, response: { 200: BlastDetailResponse, ...errorResponses(401, 404) } },
   }, async (request) => ({
     success: true,
     data: await service.blastDetail(db, request.params.id, ctx.clock.now(), ctx.config),
@@ -72,7 +71,7 @@ export const blastRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     schema: {
       tags: ['Blasts'],
       summary: 'List the recipients of a blast and what happened to each',
-      params: BlastIdParams,
+      params: IdParams,
       querystring: LogsQuery,
       response: { 200: BlastLogsResponse, ...errorResponses(401, 404, 422) },
     },

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CustomerFilter, CustomerId } from '../customers/customers.schema.js';
-import { Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
+import { Id, MAX_ID, Nullable, OPEN, PageMeta, PageQuery, SuccessTrue, Timestamp } from '../http/common.schema.js';
 
 /** WhatsApp's limit for a text message body. */
 export const MAX_MESSAGE_LENGTH = 4096;
@@ -45,7 +45,7 @@ export const BlastRequest = Type.Object(
       Type.String({ description: 'This blast\'s quiet hours in TIMEZONE, `HH:MM-HH:MM` or `off`; default QUIET_HOURS.', example: '21:00-08:00' }),
     ),
     sender_ids: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Send only from these senders (default: every active sender).' }),
+      Type.Array(Id, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Send only from these senders (default: every active sender).' }),
     ),
   },
   { additionalProperties: false, examples: [BLAST_REQUEST_EXAMPLE] },
@@ -62,8 +62,7 @@ export const LogStatusValue = Type.Union(
 export const HistoryQuery = Type.Object(
   {
     status: Type.Optional(BlastStatusValue),
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );
@@ -71,15 +70,12 @@ export const HistoryQuery = Type.Object(
 export const LogsQuery = Type.Object(
   {
     status: Type.Optional(LogStatusValue),
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...PageQuery,
     /** Keyset paging for big blasts: the `next_cursor` of the previous page. */
-    cursor: Type.Optional(Type.Integer({ minimum: 0 })),
+    cursor: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID })),
   },
   { additionalProperties: false },
 );
-
-export const BlastIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /**
  * Documentation only: POST /whatsapp/blast reads JSON or multipart itself (blast-request.ts)

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context.js';
-import { errorResponses } from '../http/common.schema.js';
-import { BlastIdParams } from './blasts.schema.js';
+import { errorResponses, IdParams } from '../http/common.schema.js';
 import { blastSummary, getBlast } from './blasts.service.js';
 
 /** How often the stream looks at the blast: the row is read by primary key, so this is cheap. */
@@ -26,7 +25,7 @@ export const blastEventRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     tags: ['Blasts'],
     summary: 'Follow a blast live (Server-Sent Events)',
     description: 'A `progress` event with the blast (as in history) whenever it changes, then `end` with its final `status`.',
-    params: BlastIdParams,
+    params: IdParams,
     response: {
       200: { description: 'The event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
       ...errorResponses(401, 404),

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../app-context.js';
 import { assertValid } from '../http/validation.js';
-import { errorResponses } from '../http/common.schema.js';
-import { BlastDetailResponse, BlastIdParams } from './blasts.schema.js';
+import { errorResponses, IdParams } from '../http/common.schema.js';
+import { BlastDetailResponse } from './blasts.schema.js';
 import { blastDetail } from './blasts.service.js';
 import { changeBlastState, type LifecycleAction } from './lifecycle.service.js';
 
@@ -25,7 +25,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   };
   const response = { 200: BlastDetailResponse, ...errorResponses(401, 404, 409) };
   for (const action of ['pause', 'resume', 'cancel'] as const satisfies LifecycleAction[]) {
-    const schema = { tags: ['Blasts'], summary: SUMMARIES[action], params: BlastIdParams, response };
+    const schema = { tags: ['Blasts'], summary: SUMMARIES[action], params: IdParams, response };
     app.post(`/whatsapp/blast/:id/${action}`, { schema }, async (request) => {
       await changeBlastState(lifecycle, request.params.id, action);
       if (action === 'resume') ctx.notifyWork();
@@ -37,7 +37,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     tags: ['Blasts'],
     summary: 'Retry the failed recipients of a blast',
     description: 'The body is optional; `{"error": "..."}` retries only the recipients whose error contains that text. Answers `requeued`, the number retried.',
-    params: BlastIdParams,
+    params: IdParams,
     response: { 200: BlastDetailResponse, ...errorResponses(401, 404, 409, 422) },
   };
   // Optional body, checked in the handler; openapiBody documents it.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { errorResponses, SuccessOnly } from '../http/common.schema.js';
+import { errorResponses, IdParams, SuccessOnly } from '../http/common.schema.js';
 import { assertValid } from '../http/validation.js';
 import type { AppContext } from '../app-context.js';
 import {
@@ -12,7 +12,6 @@ import {
   CustomerOneResponse,
   CustomerPatch,
   CustomersSavedResponse,
-  IdParams,
   MAX_CUSTOMERS_PER_REQUEST,
 } from './customers.schema.js';
 import * as service from './customers.service.js';

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
+import { Id, MAX_ID, Nullable, OPEN, PageMeta, PageQuery, SuccessTrue, Timestamp } from '../http/common.schema.js';
 
 /** Names a template may use as `{name}`; an attribute may not shadow them. */
 export const CUSTOMER_FIELDS = ['name', 'phone', 'status'] as const;
@@ -15,8 +15,9 @@ export const Attributes = Type.Record(AttributeKey, Type.Union([Type.String({ ma
  * read exactly; ids the database gives to customers created without one continue above the
  * largest id given.
  */
-export const MAX_CUSTOMER_ID = Number.MAX_SAFE_INTEGER;
-export const CustomerId = Type.Integer({ minimum: 1, maximum: MAX_CUSTOMER_ID });
+/** The integrator's own customer ids share the API's one id schema (plain decimal, 1 … 2^53−1). */
+export const MAX_CUSTOMER_ID = MAX_ID;
+export const CustomerId = Id;
 
 const customerFields = {
   name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
@@ -81,13 +82,10 @@ export const CustomerListQuery = Type.Object(
   {
     status: Type.Optional(Type.String({ minLength: 1 })),
     search: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );
-
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
 /** What the API answers for a customer (see toCustomerResponse). */
 export const CustomerResponse = Type.Object(

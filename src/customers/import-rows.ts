@@ -71,6 +71,9 @@ export type RowCheck = { ok: true; number: string; customer: Pending } | { ok: f
 
 export function checkRow(fields: string[], columns: Columns, countryCode: string): RowCheck {
   const problems: string[] = [];
+  // PostgreSQL text cannot hold a NUL; the first chunk of a file with one is refused as binary,
+  // a NUL further on rejects its row.
+  if (fields.some((field) => field.includes('\u0000'))) return { ok: false, reason: 'the row contains a NUL character' };
   if (fields.length > columns.width && fields.slice(columns.width).some((f) => f.trim() !== '')) {
     problems.push(`the row has ${fields.length} fields, the header has ${columns.width}`);
   }

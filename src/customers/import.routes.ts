@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context.js';
 import { AppError, invalid } from '../errors.js';
 import { errorResponses } from '../http/common.schema.js';
+import { asClientError, firstMultipartFile } from '../http/multipart.js';
 import { CustomerImportBodyDoc, CustomerImportResponse, MAX_IMPORT_BYTES } from './import.schema.js';
 import { importCustomersCsv } from './import.service.js';
 
@@ -21,14 +22,14 @@ export const customerImportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
         'Upserts by sanitised phone number: a number a customer already has updates that customer (name, status if given, attributes merged), ' +
         'a new number creates one. Rows with an invalid number are rejected with their line and reason. The file is streamed in batches of ' +
         '1,000 rows, each in its own transaction; a bad header is a 422 before any row is stored.',
-      response: { 200: CustomerImportResponse, ...errorResponses(401, 413, 415, 422) },
+      response: { 200: CustomerImportResponse, ...errorResponses(400, 401, 413, 415, 422) },
     },
   }, async (request) => {
     if (!request.isMultipart()) {
       throw new AppError('unsupported_media_type', 'Send the CSV as multipart/form-data, in the field "file".', [{ field: 'file', message: 'is required: a CSV file' }]);
     }
     // The app-wide 5 MB file limit is for blast images; a customer list may be far larger.
-    const part = await request.file({ limits: { fileSize: MAX_IMPORT_BYTES } });
+    const part = await firstMultipartFile(request, { fileSize: MAX_IMPORT_BYTES });
     if (!part) throw invalid('No file was uploaded.', [{ field: 'file', message: 'is required: a CSV file' }]);
     if (part.fieldname !== 'file') {
       part.file.resume();
@@ -36,13 +37,16 @@ export const customerImportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     }
     const limit = new AbortController();
     part.file.once('limit', () => limit.abort(tooLarge()));
+    // The upload itself failing (cut short, a malformed part) is the client's error, not ours.
+    let uploadError: unknown;
+    part.file.once('error', (error) => (uploadError ??= error));
     const context = { db: ctx.database.db, engine: ctx.database.engine, countryCode: ctx.config.defaultCountryCode, now: ctx.clock.now() };
     try {
       return { success: true as const, ...(await importCustomersCsv(context, part.file, { signal: limit.signal })) };
     } catch (error) {
       // Discard the rest of the upload, so the client finishes sending and reads the answer.
       part.file.resume();
-      throw error;
+      throw uploadError !== undefined && !(error instanceof AppError) ? asClientError(uploadError) : error;
     }
   });
 };

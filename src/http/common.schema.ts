@@ -57,6 +57,28 @@ export function errorResponses<const S extends ErrorStatus>(...statuses: S[]): R
   return responses;
 }
 
+/**
+ * The largest id the API accepts: 2^53 − 1, the largest integer a JSON number carries exactly.
+ * It fits both engines' 64-bit ids, so a bigger number is "no such resource", never a database error.
+ */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+/** Every id, in a path or a body. In a path it must also be written as plain decimal digits (validation.ts). */
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID });
+
+/** `/:id` on every route. */
+export const IdParams = Type.Object({ id: Id });
+
+/**
+ * Paging in query strings. A page beyond the last is an empty page; the cap keeps the offset
+ * (page × per_page) an exact integer well inside both engines' 64-bit range.
+ */
+export const MAX_PAGE = 1_000_000_000;
+export const PageQuery = {
+  page: Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 }),
+  per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+};
+
 export const PageMeta = Type.Object(
   { page: Type.Integer({ minimum: 1 }), per_page: Type.Integer({ minimum: 1, maximum: 100 }), total: Type.Integer({ minimum: 0 }) },
   OPEN,

@@ -14,14 +14,40 @@ const bodyAjv = addFormats(new Ajv({ allErrors: true, coerceTypes: false, remove
 const queryAjv = addFormats(new Ajv({ allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true }));
 for (const ajv of [bodyAjv, queryAjv]) ajv.addKeyword('example').addKeyword('x-field-hint');
 
-export function compilerFor(httpPart: string | undefined) {
-  return httpPart === 'body' ? bodyAjv : queryAjv;
+/** What Fastify calls to validate one part of a request; `errors` is read after a false. */
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/**
+ * Fastify's validator compiler: our Ajv instances, plus two checks no schema keyword can make.
+ * - No string anywhere may hold a NUL character: PostgreSQL text cannot store one, and no
+ *   person types it. Checked in every part (body, query, path), before the schema.
+ * - A path or query integer must be written as plain decimal digits. Ajv's coercion reads the
+ *   text as JavaScript does, so `0x10` would become 16 and `1e3` 1000: the raw text is checked
+ *   before it is coerced, and the schema's range applies to the number.
+ */
+export function compileValidator({ schema, httpPart }: { schema: TSchema; httpPart?: string }): Validator {
+  const coerced = httpPart !== 'body';
+  const validate = (coerced ? queryAjv : bodyAjv).compile(schema);
+  const integerFields = coerced ? integerPropertiesOf(schema) : [];
+  const validator: Validator = (data) => {
+    const problems = [...nulCharacterErrors(data), ...integerFields.flatMap((field) => integerTextErrors(data, field))];
+    if (problems.length > 0) {
+      validator.errors = problems;
+      return false;
+    }
+    const valid = validate(data);
+    validator.errors = validate.errors;
+    return valid;
+  };
+  return validator;
 }
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
-/** Validates data the framework could not (multipart fields) with the same schemas and errors. */
+/** Validates data the framework could not (multipart fields, hand-read bodies) with the same schemas and errors. */
 export function assertValid<S extends TSchema>(schema: S, data: unknown): Static<S> {
+  const nul = nulCharacterErrors(data);
+  if (nul.length > 0) throw validationFailed(nul);
   let validate = compiled.get(schema);
   if (!validate) {
     validate = bodyAjv.compile(schema);
@@ -29,6 +55,50 @@ export function assertValid<S extends TSchema>(schema: S, data: unknown): Static
   }
   if (!validate(data)) throw validationFailed(validate.errors ?? []);
   return data as Static<S>;
+}
+
+const MAX_NUL_ERRORS = 20;
+
+/**
+ * The strings (keys included) holding a NUL character, as Ajv-style errors. Walks with a stack,
+ * not recursion: a body may be nested deeper than the call stack is tall.
+ */
+export function nulCharacterErrors(data: unknown): ErrorObject[] {
+  const errors: ErrorObject[] = [];
+  const stack: [unknown, string][] = [[data, '']];
+  while (stack.length > 0 && errors.length < MAX_NUL_ERRORS) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) errors.push(fieldError(path, 'must not contain a NUL character'));
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}/${i}`]);
+    } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        const itemPath = `${path}/${key.replace(/\u0000/g, '\\0')}`;
+        if (key.includes('\u0000')) errors.push(fieldError(itemPath, 'must not contain a NUL character in its name'));
+        stack.push([item, itemPath]);
+      }
+    }
+  }
+  return errors;
+}
+
+/** Names of the top-level properties a path or query schema declares as integers. */
+function integerPropertiesOf(schema: TSchema): string[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  return Object.keys(properties).filter((name) => [properties[name]!.type].flat().includes('integer'));
+}
+
+const DECIMAL_INTEGER = /^-?[0-9]+$/;
+
+function integerTextErrors(data: unknown, field: string): ErrorObject[] {
+  const raw = (data as Record<string, unknown> | null)?.[field];
+  const texts = [raw].flat().filter((v): v is string => typeof v === 'string');
+  return texts.some((text) => !DECIMAL_INTEGER.test(text)) ? [fieldError(`/${field}`, 'must be an integer written in decimal digits')] : [];
+}
+
+function fieldError(instancePath: string, message: string): ErrorObject {
+  return { keyword: 'format', instancePath, schemaPath: '#', params: {}, message };
 }
 
 export function validationFailed(errors: ErrorObject[], part = 'body'): AppError {

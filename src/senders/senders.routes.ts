@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../app-context.js';
-import { errorResponses } from '../http/common.schema.js';
+import { errorResponses, IdParams } from '../http/common.schema.js';
 import {
   SenderCreate,
   SenderDeletedResponse,
-  SenderIdParams,
   SenderListResponse,
   SenderOneResponse,
   SenderPatch,
@@ -23,7 +22,7 @@ export const senderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   }, async () => ({ success: true, data: (await service.listSenders(context())).map(view) }));
 
   app.get('/senders/:id', {
-    schema: { tags: TAGS, summary: 'Get one sending number', params: SenderIdParams, response: { 200: SenderOneResponse, ...errorResponses(401, 404) } },
+    schema: { tags: TAGS, summary: 'Get one sending number', params: IdParams, response: { 200: SenderOneResponse, ...errorResponses(401, 404) } },
   }, async (request) => ({ success: true, data: view(await service.getSender(context(), request.params.id)) }));
 
   app.post('/senders', {
@@ -49,7 +48,7 @@ export const senderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
       description:
         '`credentials` replaces the whole set and resumes a number the provider stopped (an admin pause stays). `state: "active"` resumes it. ' +
         "The environment's sender takes no credentials here (409): set WA_GATEWAY's variables instead.",
-      params: SenderIdParams,
+      params: IdParams,
       body: SenderPatch,
       response: { 200: SenderOneResponse, ...errorResponses(400, 401, 404, 409, 415, 422, 503) },
     },
@@ -63,7 +62,7 @@ export const senderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     schema: {
       tags: TAGS,
       summary: 'Delete a sending number (its stored credentials are erased)',
-      params: SenderIdParams,
+      params: IdParams,
       response: { 200: SenderDeletedResponse, ...errorResponses(401, 404, 409) },
     },
   }, async (request) => {

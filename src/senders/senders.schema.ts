@@ -7,8 +7,6 @@ const MAX_PAUSE_MS = 86_400_000;
 const MAX_DAILY_CAP = 1_000_000;
 export const MAX_WARMUP_DAYS = 365;
 
-export const SenderIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-
 const Name = Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', example: 'Toko Bandung' });
 
 /** The provider's own variables, checked against its settings by the service (the names vary by provider). */
