@@ -21,4 +21,6 @@ export interface AppContext {
   metrics: Metrics;
   /** Tells workers in this process that new work exists (workers elsewhere poll). */
   notifyWork: () => void;
+  /** False until the database has answered and been migrated (see http/readiness.ts). */
+  isReady: () => boolean;
 }

@@ -14,6 +14,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { HealthzSchema, ReadyzSchema } from './http/health.schema.js';
 import { registerOpenApi } from './http/openapi.js';
 import { installProtection } from './http/protection.js';
+import { installReadinessGate, NOT_READY_RETRY_AFTER_S } from './http/readiness.js';
 import { echoRequestIds, requestIdOf } from './http/request-id.js';
 import { metricsRoutes } from './metrics/metrics.routes.js';
 import { webhookRoutes } from './webhooks/webhooks.routes.js';
@@ -58,17 +59,20 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
   echoRequestIds(app);
+  installReadinessGate(app, ctx);
   await installProtection(app, ctx.config); // security headers, CORS, rate limits: before any route
   await registerOpenApi(app); // before any route: it documents the routes registered after it
   await app.register(multipart, { limits: MULTIPART_LIMITS, fileHwm: MULTIPART_PART_BUFFER_BYTES });
 
   app.get('/healthz', { schema: HealthzSchema }, async () => ({ success: true, status: 'ok' }));
   app.get('/readyz', { schema: ReadyzSchema }, async (_request, reply) => {
+    const notReady = (message: string) => reply.status(503).header('retry-after', String(NOT_READY_RETRY_AFTER_S)).send({ success: false, message, errors: [] });
+    if (!ctx.isReady()) return notReady('The service is starting: the database is not reachable yet.');
     try {
       await sql`select 1`.execute(ctx.database.db);
       return { success: true, status: 'ready' };
     } catch {
-      return reply.status(503).header('retry-after', '5').send({ success: false, message: 'The database is unreachable.', errors: [] });
+      return notReady('The database is unreachable.');
     }
   });
   await app.register(metricsRoutes, { metrics: ctx.metrics, token: ctx.config.metricsToken });

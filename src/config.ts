@@ -40,6 +40,13 @@ const EnvSchema = Type.Object({
   RETRY_MAX_MS: Type.Integer({ default: 300000, minimum: 1 }),
   /** Inbound messages that are exactly one of these words (any case) opt the customer out. */
   OPT_OUT_KEYWORDS: Type.String({ default: 'STOP,BERHENTI,UNSUBSCRIBE,UNSUB', minLength: 1 }),
+  /**
+   * While the database is unreachable (start-up, a restart), the wait before the next try:
+   * about DB_RETRY_BASE_MS, doubling up to DB_RETRY_MAX_MS. Outcomes already received from a
+   * gateway are kept and written when it answers again.
+   */
+  DB_RETRY_BASE_MS: Type.Integer({ default: 250, minimum: 1 }),
+  DB_RETRY_MAX_MS: Type.Integer({ default: 5000, minimum: 1 }),
   /** How often an idle worker in another process looks for new work. */
   WORKER_POLL_MS: Type.Integer({ default: 1000, minimum: 10, maximum: 60000 }),
   /** Bearer token for GET /metrics; unset: /metrics is open. */
@@ -97,6 +104,8 @@ export interface Config {
   retryBaseMs: number;
   retryMaxMs: number;
   workerPollMs: number;
+  /** Backoff while the database is unreachable. */
+  databaseRetry: { baseMs: number; maxMs: number };
   optOutKeywords: readonly string[];
   metricsToken: string | undefined;
   metricsPort: number | undefined;
@@ -146,6 +155,13 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
   if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('invalid configuration: HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
   }
+  if (env.DATABASE_URL !== undefined && !URL.canParse(env.DATABASE_URL)) {
+    // Said here, not at the first connection: a malformed URL must not look like a server that is down.
+    throw new ConfigError('invalid configuration: DATABASE_URL is not a valid URL (postgres://user:password@host:5432/database)');
+  }
+  if (env.DB_RETRY_BASE_MS > env.DB_RETRY_MAX_MS) {
+    throw new ConfigError('invalid configuration: DB_RETRY_BASE_MS must not exceed DB_RETRY_MAX_MS');
+  }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
@@ -171,6 +187,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     retryBaseMs: env.RETRY_BASE_MS,
     retryMaxMs: env.RETRY_MAX_MS,
     workerPollMs: env.WORKER_POLL_MS,
+    databaseRetry: Object.freeze({ baseMs: env.DB_RETRY_BASE_MS, maxMs: env.DB_RETRY_MAX_MS }),
     optOutKeywords: Object.freeze(env.OPT_OUT_KEYWORDS.split(',').map((k) => k.trim().toUpperCase()).filter(Boolean)),
     metricsToken: env.METRICS_TOKEN,
     metricsPort: env.METRICS_PORT,

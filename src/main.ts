@@ -1,4 +1,6 @@
+import { systemClock } from './clock.js';
 import { ConfigError, environment, loadConfig } from './config.js';
+import { RetryAborted } from './db/unavailable.js';
 import { createLogger } from './logger.js';
 import { startService } from './server.js';
 
@@ -15,11 +17,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const service = await startService(config, logger).catch((error: unknown) => {
+  // Returns once the API listens; the database may still be on its way (service.ready).
+  const service = await startService(config, logger, systemClock, { untilReady: false }).catch((error: unknown) => {
     logger.fatal({ err: error }, error instanceof ConfigError ? error.message : 'start-up failed');
     process.exit(error instanceof ConfigError ? 2 : 1);
   });
-  logger.info({ role: config.role, url: service.url, engine: service.database.engine, gateway: config.gateway }, 'whatsapp-blast is running');
 
   let signals = 0;
   const shutdown = (signal: string) => {
@@ -36,6 +38,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  service.ready.then(
+    () => logger.info({ role: config.role, url: service.url, engine: service.database.engine, gateway: config.gateway }, 'whatsapp-blast is running'),
+    (error: unknown) => {
+      if (error instanceof RetryAborted) return; // stopped while waiting for the database
+      // Not an outage but something waiting cannot fix: a wrong password, a failed migration.
+      logger.fatal({ err: error }, 'start-up failed');
+      void service.stop().finally(() => process.exit(1));
+    },
+  );
 }
 
 await main();

@@ -32,6 +32,12 @@ export interface ConnectOptions {
   onSlowQuery?: (sql: string, durationMs: number) => void;
   slowQueryMs?: number;
   poolSize?: number;
+  /**
+   * Told of every connection the server or the network broke (a restart, a reset). The broken
+   * connection is dropped from the pool and the next query opens a new one; without a listener
+   * node-postgres would raise the error on the process and end it.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 const INT8_OID = 20;
@@ -48,14 +54,22 @@ export function connect(options: ConnectOptions): Database {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      // An unreachable server fails a query after this long instead of leaving it waiting.
+      connectionTimeoutMillis: 10_000,
+      // A server that vanished without a reset (a dead host) is noticed by the kernel.
+      keepAlive: true,
       // Epoch-millisecond columns and COUNT(*) are int8: well inside Number's exact range.
       types: {
         getTypeParser: ((oid: number, format?: string) =>
           oid === INT8_OID || oid === NUMERIC_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
-    // An idle client losing its server must not crash the process; the next query reconnects.
+    // A client losing its server emits 'error'. The pool listens on idle clients only (it drops
+    // them and re-emits on itself: already reported below, so ignored here); a checked-out client
+    // has no listener but ours, without which the error would end the process. Its query fails,
+    // and the pool discards the client when it is released (it is no longer queryable).
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', (error: Error) => options.onConnectionError?.(error)));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
     return { db, engine: 'postgres', close: () => db.destroy() };
   }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { validationFailed } from './validation.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 
 /** Framework failures that are the caller's fault, mapped onto our closed set of codes. */
 const FRAMEWORK_ERRORS: Record<string, [ErrorCode, string]> = {
@@ -33,6 +34,13 @@ export function installErrorHandling(app: FastifyInstance): void {
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       const code = (Object.keys(ERROR_STATUS) as ErrorCode[]).find((c) => ERROR_STATUS[c] === error.statusCode);
       appError = new AppError(code ?? 'bad_request', error.message);
+    }
+    if (!appError && isDatabaseUnavailable(error)) {
+      // A restart or a network cut, not a bug: the caller may try again (nothing was half-written:
+      // every write is one transaction).
+      request.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'database unreachable');
+      reply.header('retry-after', '5');
+      appError = new AppError('unavailable', 'The database is unreachable right now; try again shortly.');
     }
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');

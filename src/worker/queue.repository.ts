@@ -99,6 +99,32 @@ export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Pro
     .execute();
 }
 
+/** Frees whatever sender lease `owner` holds (its lease call may have committed without us hearing the answer). */
+export async function releaseSenderLeasesOf(db: Kysely<DB>, owner: string): Promise<void> {
+  await db.updateTable('senders').set({ lease_owner: null, lease_expires_at: null }).where('lease_owner', '=', owner).execute();
+}
+
+/** Puts back to pending every row `owner` claimed and never sent (its claim may have committed without us hearing the answer). */
+export async function releaseClaimsOf(db: Kysely<DB>, owner: string): Promise<void> {
+  await db
+    .updateTable('whatsapp_blast_logs')
+    .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1), claim_owner: null, lease_expires_at: null }))
+    .where('claim_owner', '=', owner)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** Pushes out the lease of `owner`'s claimed rows and of its sender, while it waits to record their outcomes. */
+export async function extendLeases(db: Kysely<DB>, lease: { owner: string; senderId: number; expiresAt: number }): Promise<void> {
+  await db
+    .updateTable('whatsapp_blast_logs')
+    .set({ lease_expires_at: lease.expiresAt })
+    .where('claim_owner', '=', lease.owner)
+    .where('status', '=', 'sending')
+    .execute();
+  await db.updateTable('senders').set({ lease_expires_at: lease.expiresAt }).where('id', '=', lease.senderId).where('lease_owner', '=', lease.owner).execute();
+}
+
 /** A blast that may have work: its recipients are resolved and it is not paused or finished. */
 export type SendableBlast = { id: number; status: BlastStatus; send_at: number | null; quiet_hours: string | null; sender_ids: number[] | null };
 
@@ -227,10 +253,6 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
       case 'sent':
         changed = (await claimed.set({ ...base, status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null }).executeTakeFirst()).numUpdatedRows;
         if (changed > 0n) bump(outcome.blastId, 'sent');
-        else if (await correctRecoveredRow(db, owner, outcome, now)) {
-          bump(outcome.blastId, 'sent');
-          bump(outcome.blastId, 'failed', -1);
-        }
         break;
       case 'failed':
       case 'skipped':
@@ -238,29 +260,64 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
         if (changed > 0n) bump(outcome.blastId, outcome.kind);
         break;
       case 'retry':
-        await claimed.set({ ...base, status: 'pending', error_message: outcome.reason, next_attempt_at: outcome.nextAttemptAt }).execute();
+        changed = (await claimed.set({ ...base, status: 'pending', error_message: outcome.reason, next_attempt_at: outcome.nextAttemptAt }).executeTakeFirst()).numUpdatedRows;
         break;
       case 'released':
-        await claimed.set((eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) })).execute();
+        changed = (await claimed.set((eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) })).executeTakeFirst()).numUpdatedRows;
         break;
+    }
+    if (changed === 0n) {
+      const corrected = await correctRecoveredRow(db, owner, outcome, now);
+      if (corrected === 'sent' || corrected === 'skipped') {
+        bump(outcome.blastId, corrected);
+        bump(outcome.blastId, 'failed', -1);
+      }
     }
   }
   await applyCounterDeltas(db, deltas, now);
 }
 
 /**
- * A worker that outlived its lease finds its row already failed as "delivery unknown" by the
- * recovery; the send did happen, so the truth replaces the guess.
+ * A worker that outlived its lease (slow, or waiting for the database to come back) finds its
+ * row already failed as "delivery unknown" by the recovery. It knows better, so the truth
+ * replaces the guess: sent, failed or skipped with the real reason, or, when nothing was sent
+ * (a retryable failure, a send never started), failed as "not sent" — the row stays final,
+ * since the blast may have completed meanwhile; retrying its failed recipients sends it.
+ * Answers the row's new status (undefined: no such row).
  */
-async function correctRecoveredRow(db: Kysely<DB>, owner: string, outcome: Extract<Outcome, { kind: 'sent' }>, now: number) {
-  const result = await db
+async function correctRecoveredRow(db: Kysely<DB>, owner: string, outcome: Outcome, now: number): Promise<'sent' | 'failed' | 'skipped' | undefined> {
+  const recovered = db
     .updateTable('whatsapp_blast_logs')
-    .set({ status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null, claim_owner: null, updated_at: now })
     .where('id', '=', outcome.id)
     .where('status', '=', 'failed')
-    .where('claim_owner', '=', owner)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+    .where('error_message', '=', DELIVERY_UNKNOWN)
+    .where('claim_owner', '=', owner);
+  const base = { claim_owner: null, updated_at: now };
+  let status: 'sent' | 'failed' | 'skipped';
+  let query;
+  switch (outcome.kind) {
+    case 'sent':
+      status = 'sent';
+      query = recovered.set({ ...base, status, sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null });
+      break;
+    case 'failed':
+    case 'skipped':
+      status = outcome.kind;
+      query = recovered.set({ ...base, status, error_message: outcome.reason });
+      break;
+    case 'retry':
+    case 'released':
+      status = 'failed';
+      query = recovered.set({ ...base, error_message: notSentAfterRecovery(outcome.kind === 'retry' ? outcome.reason.replace(/; retrying$/, '') : undefined) });
+      break;
+  }
+  const result = await query.executeTakeFirst();
+  return result.numUpdatedRows > 0n ? status : undefined;
+}
+
+/** Why a recipient that was never delivered ended failed after its worker lost the database past its lease. */
+export function notSentAfterRecovery(reason: string | undefined): string {
+  return `not sent${reason ? ` (${reason})` : ''}: the worker could not record this before its claim ran out; retry the blast's failed recipients to send it`;
 }
 
 async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDelta>, now: number) {

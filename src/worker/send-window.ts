@@ -21,15 +21,31 @@ export interface WindowResult {
   requests: number;
 }
 
+/** What a window needs from the database before its first send: read up front, so a database
+ * failure can only happen before anything was sent (then nothing was, and the claim is handed back). */
+export interface WindowData {
+  customers: Map<number, Awaited<ReturnType<typeof queue.loadCustomers>>[number]>;
+  blasts: Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>;
+}
+
+export async function loadWindow(database: Database, claimed: queue.ClaimedRecipient[]): Promise<WindowData> {
+  const customers = new Map((await queue.loadCustomers(database.db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
+  const blasts: WindowData['blasts'] = new Map();
+  for (const blastId of new Set(claimed.map((c) => c.blast_id))) blasts.set(blastId, await queue.loadBlastForSending(database.db, blastId));
+  return { customers, blasts };
+}
+
 /**
  * Sends claimed recipients one at a time, in order. Stops early, handing the rest back untried,
  * when the number fails at account level or is rate limited, when the window's time budget is
- * spent (so the lease cannot run out mid-send), or when the worker is stopping.
+ * spent (so the lease cannot run out mid-send), or when the worker is stopping. Reads nothing
+ * from the database (an image's bytes aside, whose failure is a "nothing was sent" failure).
  */
 export async function sendWindow(
   deps: WorkerDeps,
   sender: SenderGateway,
   claimed: queue.ClaimedRecipient[],
+  data: WindowData,
   options: { budgetMs: number; isStopping: () => boolean },
 ): Promise<WindowResult> {
   const { database, clock, logger, settings, metrics } = deps;
@@ -37,8 +53,7 @@ export async function sendWindow(
   const timed = <T>(send: () => Promise<T>) => (metrics ? metrics.timeSend(gateway.provider, send) : send());
   const started = clock.now();
   const result: WindowResult = { outcomes: [], requests: 0 };
-  const customers = new Map((await queue.loadCustomers(database.db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
-  const blasts = new Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>();
+  const { customers, blasts } = data;
 
   for (const recipient of claimed) {
     const ref = { id: recipient.id, blastId: recipient.blast_id };
@@ -49,7 +64,6 @@ export async function sendWindow(
       result.outcomes.push({ ...ref, kind: 'released' });
       continue;
     }
-    if (!blasts.has(recipient.blast_id)) blasts.set(recipient.blast_id, await queue.loadBlastForSending(database.db, recipient.blast_id));
     const blast = blasts.get(recipient.blast_id);
     const customer = customers.get(recipient.customer_id);
     if (!blast || !customer) {

@@ -6,9 +6,11 @@ import type { Database } from '../db/connection.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { expandNextBlast, hasUnexpandedBlast } from './expansion.js';
 import * as queue from './queue.repository.js';
+import type { LeasedSender } from './queue.repository.js';
 import type { RetrySettings } from './retry-policy.js';
 import { randomPauseMs } from './retry-policy.js';
-import { sendWindow } from './send-window.js';
+import { loadWindow, sendWindow } from './send-window.js';
+import { databaseBackoffMs, describeDatabaseError, isDatabaseUnavailable, whileDatabaseUnavailable, type DatabaseRetry } from '../db/unavailable.js';
 import { remainingToday } from '../senders/daily-cap.js';
 import type { SenderGateways } from '../senders/sender-gateways.js';
 import { defaultSenderIds } from '../senders/default-pool.js';
@@ -28,6 +30,8 @@ export interface WorkerSettings extends RetrySettings {
   /** Default quiet hours (null: none) and the zone they and daily caps are counted in. */
   quietHours: QuietHours | null;
   timeZone: string;
+  /** Backoff while the database is unreachable. */
+  databaseRetry: DatabaseRetry;
 }
 
 /**
@@ -59,6 +63,8 @@ export class Worker {
   readonly #leaseMs: number;
   #loops: Promise<void>[] = [];
   #stopping = false;
+  /** Numbers each lane turn: its claims and its sender lease carry `${id}#${turn}` as owner. */
+  #turns = 0;
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps;
@@ -92,16 +98,51 @@ export class Worker {
 
   /** Runs `step` until stopped; `step` answers how long to sleep (0: go again at once). */
   async #loop(name: string, step: () => Promise<number>): Promise<void> {
+    const { logger, settings } = this.#deps;
+    let unreachable = 0;
     while (!this.#stopping) {
       let sleepMs: number;
       try {
         sleepMs = await step();
+        if (unreachable > 0) logger.info({ loop: name, failures: unreachable }, 'database reachable again; carrying on');
+        unreachable = 0;
       } catch (error) {
-        this.#deps.logger.error({ err: error, loop: name }, 'worker loop failed; retrying shortly');
-        sleepMs = this.#deps.settings.idlePollMs;
+        if (isDatabaseUnavailable(error)) {
+          // A restart or a network cut: back off (every loop of every worker would otherwise
+          // hammer the server as it comes back), say so once, carry on when it answers.
+          unreachable += 1;
+          sleepMs = databaseBackoffMs(unreachable, settings.databaseRetry);
+          if (unreachable === 1) logger.warn({ loop: name, ...describeDatabaseError(error) }, 'database unreachable; retrying with backoff');
+        } else {
+          logger.error({ err: error, loop: name }, 'worker loop failed; retrying shortly');
+          sleepMs = settings.idlePollMs;
+        }
       }
       if (sleepMs > 0 && !this.#stopping) await this.#signal.wait(sleepMs);
     }
+  }
+
+  /**
+   * Writes what only this process knows (outcomes the gateway gave, claims to hand back) until
+   * the database takes it: kept in memory and retried with backoff while the database is
+   * unreachable. Past the claim's lease the recovery may have marked the rows "delivery
+   * unknown"; the write then still replaces that guess with the truth (recordOutcomes). When
+   * the process is stopping, it gives up at `deadline` rather than never exit.
+   */
+  #persist<T>(what: string, write: () => Promise<T>, deadline: number, extendLease?: () => Promise<unknown>): Promise<T> {
+    const { clock, logger, settings } = this.#deps;
+    return whileDatabaseUnavailable(
+      async () => {
+        // Half the lease gone: push it further first, so the recovery of other workers leaves
+        // these rows alone while we keep trying (a no-op write when the database is still down).
+        if (extendLease && clock.now() > deadline - this.#leaseMs / 2) {
+          const extendedTo = clock.now() + this.#leaseMs;
+          if (await extendLease().then(() => true, () => false)) deadline = extendedTo;
+        }
+        return write();
+      },
+      { what, retry: settings.databaseRetry, logger, giveUp: () => this.#stopping && clock.now() > deadline },
+    );
   }
 
   async #expand(): Promise<number> {
@@ -143,8 +184,19 @@ export class Worker {
     const pool = open.some((b) => b.sender_ids === null) ? defaultSenderIds(await queue.existingSenders(db)) : [];
     const sendersOf = (blast: queue.SendableBlast) => blast.sender_ids ?? pool;
     const senderIds = [...new Set(open.flatMap(sendersOf))];
-    const sender = await queue.leaseDueSender(db, engine, { owner: this.id, now, expiresAt: now + this.#leaseMs, ids: senderIds });
+    // One owner per turn: if a commit's answer is lost (the server died after committing), the
+    // rows or the lease it took can be found and handed back by this name.
+    const owner = `${this.id}#${++this.#turns}`;
+    const leaseExpiresAt = now + this.#leaseMs;
+    let sender: LeasedSender | undefined;
+    try {
+      sender = await queue.leaseDueSender(db, engine, { owner, now, expiresAt: leaseExpiresAt, ids: senderIds });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) await this.#persist('hand back a sender lease', () => queue.releaseSenderLeasesOf(db, owner), leaseExpiresAt);
+      throw error;
+    }
     if (!sender) return this.#sleepUntil(await queue.nextSenderDueAt(db, senderIds, now));
+    const leased = sender;
 
     const pause = {
       min: sender.pause_min_ms ?? settings.sendDelayMinMs,
@@ -152,9 +204,15 @@ export class Worker {
     };
     let handedBack = false;
     const handBack = async (release: Omit<queue.SenderRelease, 'id' | 'owner'>, trx = db) => {
-      await queue.releaseSender(trx, { id: sender.id, owner: this.id, ...release });
+      await queue.releaseSender(trx, { id: leased.id, owner, ...release });
       handedBack = true;
     };
+    /** Nothing was sent: claimed rows go back to pending, the number back to the pool (kept until the database takes it). */
+    const handBackUnsent = (release: Omit<queue.SenderRelease, 'id' | 'owner'>) =>
+      this.#persist('hand back unsent work', () => db.transaction().execute(async (trx) => {
+        await queue.releaseClaimsOf(trx, owner);
+        await handBack(release, trx);
+      }), leaseExpiresAt);
     try {
       let senderGateway;
       try {
@@ -172,25 +230,39 @@ export class Worker {
         return 0;
       }
       const limit = Math.min(pause.max === 0 ? UNPACED_WINDOW : 1, remaining);
-      const allowed = open.filter((b) => sendersOf(b).includes(sender.id)).map((b) => b.id);
-      const claimed = await this.#claim(allowed, sender.id, now, limit);
-      if (claimed.length === 0) {
+      const allowed = open.filter((b) => sendersOf(b).includes(leased.id)).map((b) => b.id);
+      let claimed: queue.ClaimedRecipient[];
+      let data;
+      try {
+        claimed = await this.#claim(allowed, leased.id, owner, now, leaseExpiresAt, limit);
+        data = claimed.length > 0 ? await loadWindow(database, claimed) : undefined;
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) await handBackUnsent({ now: clock.now() });
+        throw error;
+      }
+      if (!data) {
         await handBack({ now });
         return settings.idlePollMs;
       }
-      const result = await sendWindow(this.#deps, senderGateway, claimed, { budgetMs: settings.gatewayTimeoutMs, isStopping: () => this.#stopping });
+      const result = await sendWindow(this.#deps, senderGateway, claimed, data, { budgetMs: settings.gatewayTimeoutMs, isStopping: () => this.#stopping });
       const finished = clock.now();
       const nextSendAt =
         result.lastSendAt === undefined
           ? undefined
           : Math.max(result.lastSendAt + randomPauseMs(pause.min, pause.max), finished + (result.rateLimitedMs ?? 0));
-      await db.transaction().execute(async (trx) => {
-        await queue.recordOutcomes(trx, this.id, result.outcomes, finished);
-        await handBack(
-          { now: finished, nextSendAt, pausedReason: result.accountFailure, requests: { day: localDay(now, settings.timeZone), count: result.requests } },
-          trx,
-        );
-      });
+      // What the gateway answered exists only in this process until this commit: keep trying.
+      await this.#persist(
+        'record outcomes',
+        () => db.transaction().execute(async (trx) => {
+          await queue.recordOutcomes(trx, owner, result.outcomes, finished);
+          await handBack(
+            { now: finished, nextSendAt, pausedReason: result.accountFailure, requests: { day: localDay(now, settings.timeZone), count: result.requests } },
+            trx,
+          );
+        }),
+        leaseExpiresAt,
+        () => queue.extendLeases(db, { owner, senderId: leased.id, expiresAt: clock.now() + this.#leaseMs }),
+      );
       this.#deps.metrics?.recordOutcomes(result.outcomes, { provider: sender.provider, sender: sender.key });
       if (result.accountFailure) this.#deps.logger.error({ sender: sender.key, reason: result.accountFailure }, 'sending number stopped');
       return 0;
@@ -199,7 +271,7 @@ export class Worker {
         // Something failed between sending and recording: keep the pause, let the lease lapse
         // for the recipients (recovery marks them "delivery unknown"), free the number.
         const later = clock.now() + randomPauseMs(pause.min, pause.max);
-        await queue.releaseSender(db, { id: sender.id, owner: this.id, nextSendAt: later, now: clock.now() }).catch(() => {});
+        await queue.releaseSender(db, { id: leased.id, owner, nextSendAt: later, now: clock.now() }).catch(() => {});
       }
     }
   }
@@ -233,17 +305,10 @@ export class Worker {
     return at === undefined ? settings.idlePollMs : Math.min(settings.idlePollMs, Math.max(1, at - clock.now()));
   }
 
-  async #claim(blastIds: number[], senderId: number, now: number, limit: number): Promise<queue.ClaimedRecipient[]> {
+  async #claim(blastIds: number[], senderId: number, owner: string, now: number, leaseExpiresAt: number, limit: number): Promise<queue.ClaimedRecipient[]> {
     const { database } = this.#deps;
     for (const blastId of blastIds) {
-      const claimed = await queue.claimRecipients(database.db, database.engine, {
-        blastId,
-        senderId,
-        owner: this.id,
-        now,
-        leaseExpiresAt: now + this.#leaseMs,
-        limit,
-      });
+      const claimed = await queue.claimRecipients(database.db, database.engine, { blastId, senderId, owner, now, leaseExpiresAt, limit });
       if (claimed.length > 0) {
         await queue.markBlastStarted(database.db, blastId, now);
         return claimed;
