@@ -11,6 +11,7 @@ import { blastEventRoutes } from './blasts/events.routes.js';
 import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { senderRoutes } from './senders/senders.routes.js';
+import { subscriptionRoutes } from './events/subscriptions.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { HealthzSchema, ReadyzSchema } from './http/health.schema.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         await secured.register(previewRoutes, { ctx });
         await secured.register(blastEventRoutes, { ctx });
         await secured.register(senderRoutes, { ctx });
+        await secured.register(subscriptionRoutes, { ctx });
       });
     },
     { prefix: '/api/v1' },

@@ -58,6 +58,19 @@ const EnvSchema = Type.Object({
   QUIET_HOURS: Type.String({ default: '21:00-08:00' }),
   /** IANA time zone of quiet hours and of the day that daily caps count. */
   TIMEZONE: Type.String({ default: 'Asia/Jakarta' }),
+  /** Outbound webhooks (docs/webhooks.md): `true` lets subscribers be on private, loopback and link-local addresses. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  /** One delivery request may take this long (connect, send, answer) before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, maximum: 120000 }),
+  /** Subscribers one worker process delivers to at the same time. */
+  WEBHOOK_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
+  /** Events per request at most. */
+  WEBHOOK_BATCH_SIZE: Type.Integer({ default: 50, minimum: 1, maximum: 500 }),
+  /** After a failed request the subscriber waits about this long, doubling up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ default: 10000, minimum: 1 }),
+  WEBHOOK_RETRY_MAX_MS: Type.Integer({ default: 3600000, minimum: 1 }),
+  /** An event is retried this long after it happened, then marked failed (redeliver it by hand). */
+  WEBHOOK_RETRY_FOR_MS: Type.Integer({ default: 86400000, minimum: 1 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -99,6 +112,15 @@ export interface Config {
   /** The default quiet hours; null when off. */
   quietHours: QuietHours | null;
   timeZone: string;
+  webhooks: {
+    allowPrivateUrls: boolean;
+    timeoutMs: number;
+    concurrency: number;
+    batchSize: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    retryForMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -163,6 +185,15 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     secretKey: env.SECRET_KEY === undefined ? undefined : Buffer.from(env.SECRET_KEY, 'hex'),
     quietHours,
     timeZone: env.TIMEZONE,
+    webhooks: Object.freeze({
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true',
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      batchSize: env.WEBHOOK_BATCH_SIZE,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
+      retryForMs: env.WEBHOOK_RETRY_FOR_MS,
+    }),
   });
 }
 

@@ -79,6 +79,7 @@ export async function startService(config: Readonly<Config>, logger: Logger, clo
           quietHours: config.quietHours,
           timeZone: config.timeZone,
         },
+        events: { ...config.webhooks, secretKey: config.secretKey, idlePollMs: config.workerPollMs },
       });
       worker.start();
     }
