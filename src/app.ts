@@ -10,6 +10,7 @@ import { previewRoutes } from './blasts/preview.routes.js';
 import { blastEventRoutes } from './blasts/events.routes.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { senderRoutes } from './senders/senders.routes.js';
+import { subscriptionRoutes } from './events/subscriptions.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { HealthzSchema, ReadyzSchema } from './http/health.schema.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -90,6 +91,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         await secured.register(previewRoutes, { ctx });
         await secured.register(blastEventRoutes, { ctx });
         await secured.register(senderRoutes, { ctx });
+        await secured.register(subscriptionRoutes, { ctx });
       });
     },
     { prefix: '/api/v1' },

@@ -77,6 +77,19 @@ const EnvSchema = Type.Object({
   HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ default: 1_800_000, minimum: 1000 }),
   /** A connection on which nothing is read or written for this long is closed. */
   HTTP_IDLE_TIMEOUT_MS: Type.Integer({ default: 120_000, minimum: 1000 }),
+  /** Outbound webhooks (docs/webhooks.md): `true` lets subscribers be on private, loopback and link-local addresses. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  /** One delivery request may take this long (connect, send, answer) before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ default: 10000, minimum: 100, maximum: 120000 }),
+  /** Subscribers one worker process delivers to at the same time. */
+  WEBHOOK_CONCURRENCY: Type.Integer({ default: 4, minimum: 1, maximum: 64 }),
+  /** Events per request at most. */
+  WEBHOOK_BATCH_SIZE: Type.Integer({ default: 50, minimum: 1, maximum: 500 }),
+  /** After a failed request the subscriber waits about this long, doubling up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ default: 10000, minimum: 1 }),
+  WEBHOOK_RETRY_MAX_MS: Type.Integer({ default: 3600000, minimum: 1 }),
+  /** An event is retried this long after it happened, then marked failed (redeliver it by hand). */
+  WEBHOOK_RETRY_FOR_MS: Type.Integer({ default: 86400000, minimum: 1 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -122,6 +135,15 @@ export interface Config {
   timeZone: string;
   /** How long the HTTP server waits for a request's headers, for the whole request, and on a silent connection. */
   httpTimeouts: Readonly<{ headersMs: number; requestMs: number; idleMs: number }>;
+  webhooks: {
+    allowPrivateUrls: boolean;
+    timeoutMs: number;
+    concurrency: number;
+    batchSize: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    retryForMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -200,6 +222,15 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     quietHours,
     timeZone: env.TIMEZONE,
     httpTimeouts: Object.freeze({ headersMs: env.HTTP_HEADERS_TIMEOUT_MS, requestMs: env.HTTP_REQUEST_TIMEOUT_MS, idleMs: env.HTTP_IDLE_TIMEOUT_MS }),
+    webhooks: Object.freeze({
+      allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === 'true',
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      concurrency: env.WEBHOOK_CONCURRENCY,
+      batchSize: env.WEBHOOK_BATCH_SIZE,
+      retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
+      retryForMs: env.WEBHOOK_RETRY_FOR_MS,
+    }),
   });
 }
 

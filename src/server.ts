@@ -118,6 +118,7 @@ export async function startService(
             timeZone: config.timeZone,
             databaseRetry: config.databaseRetry,
           },
+          events: { ...config.webhooks, secretKey: config.secretKey, idlePollMs: config.workerPollMs },
         });
         worker.start();
       }

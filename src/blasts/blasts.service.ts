@@ -14,6 +14,7 @@ import { waitingOf, type Waiting, type WaitingSettings } from './waiting.js';
 import type { BlastSenderGateway } from '../senders/blast-senders.js';
 import { formatQuietHours, parseQuietHours, type QuietHours } from '../schedule/quiet-hours.js';
 import { activeSenderIdsExist } from '../senders/senders.repository.js';
+import { recordEvents } from '../events/outbox.repository.js';
 
 export interface BlastContext {
   db: Kysely<DB>;
@@ -78,6 +79,10 @@ export async function acceptBlast(
       now: ctx.now,
     });
     if (idempotency) await idempotencyRepo.recordBlast(trx, adminId, idempotency.key, blastId);
+    // A scheduled blast is announced when its time comes (queueDueScheduledBlasts).
+    if (sendAt === null || sendAt <= ctx.now) {
+      await recordEvents(trx, [{ type: 'blast.queued', blastId, data: { blast_id: blastId, status: 'queued', title: request.title?.trim() || null } }], ctx.now);
+    }
     return { blastId, replayed: false };
   });
 }

@@ -4,6 +4,7 @@ import type { BlastStatus, DB } from '../db/schema.js';
 import { AppError, notFound } from '../errors.js';
 import { completeIfDone } from '../worker/queue.repository.js';
 import * as repo from './lifecycle.repository.js';
+import { recordEvents } from '../events/outbox.repository.js';
 
 export type LifecycleAction = 'pause' | 'resume' | 'cancel' | 'retry';
 
@@ -43,15 +44,17 @@ export async function changeBlastState(ctx: LifecycleContext, id: number, action
       blast.started_at !== null ? 'processing' : blast.send_at !== null && Number(blast.send_at) > now ? 'scheduled' : 'queued';
     switch (action) {
       case 'pause':
-        await repo.setBlastStatus(trx, id, { status: 'paused', reason: 'paused by an admin' });
+        await repo.setBlastStatus(trx, id, { status: 'paused', reason: ADMIN_PAUSE });
+        await recordEvents(trx, [{ type: 'blast.paused', blastId: id, data: { blast_id: id, status: 'paused', reason: ADMIN_PAUSE, paused_by: 'admin' } }], now);
         return { requeued: 0 };
       case 'resume':
         await repo.setBlastStatus(trx, id, { status: sending, reason: null });
         await completeIfDone(trx, id, now); // its last sends may have finished while it was paused
         return { requeued: 0 };
       case 'cancel':
-        await repo.setBlastStatus(trx, id, { status: 'cancelled', reason: 'cancelled by an admin', completedAt: now });
-        await repo.cancelPendingRecipients(trx, id, now);
+        await repo.setBlastStatus(trx, id, { status: 'cancelled', reason: ADMIN_CANCEL, completedAt: now });
+        const cancelled = await repo.cancelPendingRecipients(trx, id, now);
+        await recordEvents(trx, [{ type: 'blast.cancelled', blastId: id, data: { blast_id: id, status: 'cancelled', reason: ADMIN_CANCEL, cancelled_recipients: cancelled } }], now);
         return { requeued: 0 };
       case 'retry': {
         const requeued = await repo.requeueFailedRecipients(trx, id, options.error, now);
@@ -65,6 +68,9 @@ export async function changeBlastState(ctx: LifecycleContext, id: number, action
   if (action === 'pause' || action === 'cancel') await waitForInFlight(ctx, id, PAST[action]);
   return outcome;
 }
+
+const ADMIN_PAUSE = 'paused by an admin';
+const ADMIN_CANCEL = 'cancelled by an admin';
 
 const PAST: Record<LifecycleAction, string> = { pause: 'paused', resume: 'resumed', cancel: 'cancelled', retry: 'retried' };
 

@@ -159,6 +159,42 @@ export interface IdempotencyKeysTable {
   created_at: EpochMs;
 }
 
+export interface WebhookSubscriptionsTable {
+  id: Generated<number>;
+  url: string;
+  /** JSON array of event types, as text. */
+  events: string;
+  /** Sealed signing secret (events/signing-secret.ts). */
+  secret: string;
+  /** 1 or 0 on both engines. */
+  active: Generated<number>;
+  description: string | null;
+  created_at: EpochMs;
+  updated_at: EpochMs;
+  lease_owner: string | null;
+  lease_expires_at: EpochMs | null;
+  next_attempt_at: Generated<EpochMs>;
+  consecutive_failures: Generated<number>;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  subscription_id: number;
+  event_id: string;
+  type: string;
+  blast_id: number | null;
+  payload: string;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: EpochMs;
+  pending_since: EpochMs;
+  last_attempt_at: EpochMs | null;
+  delivered_at: EpochMs | null;
+}
+
 export interface DB {
   admins: AdminsTable;
   admin_tokens: AdminTokensTable;
@@ -171,4 +207,6 @@ export interface DB {
   whatsapp_blast_logs: WhatsappBlastLogsTable;
   whatsapp_receipt_backlog: ReceiptBacklogTable;
   idempotency_keys: IdempotencyKeysTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -48,6 +48,7 @@ const TAGS = [
   { name: 'Customers', description: 'The people blasts are sent to.' },
   { name: 'Blasts', description: 'Queue a WhatsApp blast and follow its progress.' },
   { name: 'Senders', description: 'The WhatsApp numbers blasts are sent from: credentials, pacing, daily caps, warm-up, pause.' },
+  { name: 'Event subscriptions', description: 'Outbound webhooks: events (blast finished, message delivered, customer opted out…) pushed to your URLs, signed (docs/webhooks.md).' },
   { name: 'Webhooks', description: 'Called by the WhatsApp providers, not by clients: each request is verified with the provider\'s own signature or secret, never a bearer token.' },
   { name: 'Media', description: 'Blast images, fetched by providers that take media by URL.' },
   { name: 'Operations', description: 'Health and readiness probes, metrics.' },

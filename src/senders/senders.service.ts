@@ -13,6 +13,7 @@ import { encryptCredentials } from './credentials-cipher.js';
 import { capForDay } from './daily-cap.js';
 import * as repo from './senders.repository.js';
 import type { SenderCreate, SenderPatch } from './senders.schema.js';
+import { recordEvents } from '../events/outbox.repository.js';
 
 export interface SenderContext {
   db: Kysely<DB>;
@@ -107,6 +108,10 @@ export async function updateSender(ctx: SenderContext, id: number, patch: Sender
     if (patch.state !== undefined) Object.assign(changes, stateColumns(patch.state, patch.paused_reason, ctx.now));
     const row = await repo.updateSender(trx, id, changes);
     if (!row) throw notFound(`Sender ${id}`);
+    if (current.paused_reason === null && row.paused_reason !== null) {
+      const data = { sender_id: id, name: row.name, provider: row.provider, display_number: row.display_number, reason: row.paused_reason, paused_by: 'admin' };
+      await recordEvents(trx, [{ type: 'sender.paused', data }], ctx.now);
+    }
     return row;
   });
 }

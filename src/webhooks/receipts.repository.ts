@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB, LogStatus } from '../db/schema.js';
+import { recordEvents } from '../events/outbox.repository.js';
 
 /** Where a receipt may move a recipient: forward only, never back (`read` never becomes `delivered`). */
 const FORWARD: Record<'delivered' | 'read' | 'failed', LogStatus[]> = {
@@ -23,7 +24,7 @@ export async function applyReceipt(
 ): Promise<ReceiptResult> {
   const row = await db
     .selectFrom('whatsapp_blast_logs')
-    .select(['id', 'blast_id', 'status'])
+    .select(['id', 'blast_id', 'status', 'customer_id', 'phone_number'])
     .where('provider_message_id', '=', receipt.providerMessageId)
     .executeTakeFirst();
   if (!row) return 'not_recorded_yet';
@@ -56,6 +57,25 @@ export async function applyReceipt(
     }))
     .where('id', '=', row.blast_id)
     .execute();
+  const blastId = Number(row.blast_id);
+  const at = new Date(receipt.at).toISOString();
+  await recordEvents(
+    db,
+    [
+      {
+        type: `message.${receipt.status}`,
+        blastId,
+        data: {
+          blast_id: blastId,
+          customer_id: Number(row.customer_id),
+          phone_number: row.phone_number,
+          provider_message_id: receipt.providerMessageId,
+          ...(receipt.status === 'failed' ? { reason: changes.error_message } : { [`${receipt.status}_at`]: at }),
+        },
+      },
+    ],
+    now,
+  );
   return 'applied';
 }
 
@@ -81,11 +101,18 @@ export async function dropFromBacklog(db: Kysely<DB>, ids: number[]): Promise<vo
 
 /** Marks every customer with this number opted out (keeping the first opt-out's time and source). */
 export async function optOut(db: Kysely<DB>, number: string, source: string, now: number): Promise<number> {
-  const result = await db
+  const rows = await db
     .updateTable('customers')
     .set({ opted_out_at: now, opted_out_source: source, updated_at: now })
     .where('phone_normalized', '=', number)
     .where('opted_out_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(['id'])
+    .execute();
+  const at = new Date(now).toISOString();
+  await recordEvents(
+    db,
+    rows.map((r) => ({ type: 'customer.opted_out', data: { customer_id: Number(r.id), phone_number: number, source, opted_out_at: at } })),
+    now,
+  );
+  return rows.length;
 }

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { BlastStatus, DB, SendersTable } from '../db/schema.js';
+import { recordEvents } from '../events/outbox.repository.js';
+import type { NewEvent } from '../events/event-types.js';
 
 /**
  * All SQL of the sending pipeline. Two ideas carry it:
@@ -77,9 +79,10 @@ export interface SenderRelease {
   pausedReason?: string;
 }
 
+/** Hands a sender back; a provider's pause is recorded with its `sender.paused` event (give a transaction then). */
 export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Promise<void> {
   const { requests } = release;
-  await db
+  const paused = await db
     .updateTable('senders')
     .set((eb) => ({
       lease_owner: null,
@@ -96,7 +99,18 @@ export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Pro
     }))
     .where('id', '=', release.id)
     .where('lease_owner', '=', release.owner)
-    .execute();
+    .returning(['name', 'provider', 'display_number'])
+    .executeTakeFirst();
+  if (paused && release.pausedReason) {
+    const data = { sender_id: release.id, name: paused.name, provider: paused.provider, display_number: paused.display_number, reason: release.pausedReason, paused_by: 'provider' };
+    await recordEvents(db, [{ type: 'sender.paused', data }], release.now);
+  }
+}
+
+/** Which of `ids` may take work now (not deleted, paused or resting). */
+export async function usableSenderIds(db: Kysely<DB>, ids: number[], now: number): Promise<Set<number>> {
+  const result = await sql<{ id: number }>`SELECT id FROM senders WHERE ${senderIdIn(ids)} AND ${usable(now)}`.execute(db);
+  return new Set(result.rows.map((r) => Number(r.id)));
 }
 
 /** Frees whatever sender lease `owner` holds (its lease call may have committed without us hearing the answer). */
@@ -155,15 +169,17 @@ export async function sendableBlasts(db: Kysely<DB>): Promise<SendableBlast[]> {
   }));
 }
 
-/** Scheduled blasts whose time has come join the queue. */
+/** Scheduled blasts whose time has come join the queue (in the caller's transaction, with their events). */
 export async function queueDueScheduledBlasts(db: Kysely<DB>, now: number): Promise<number> {
-  const result = await db
+  const rows = await db
     .updateTable('whatsapp_blasts')
     .set({ status: 'queued' })
     .where('status', '=', 'scheduled')
     .where('send_at', '<=', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(['id', 'title'])
+    .execute();
+  await recordEvents(db, rows.map((r) => ({ type: 'blast.queued', blastId: Number(r.id), data: { blast_id: Number(r.id), status: 'queued', title: r.title } })), now);
+  return rows.length;
 }
 
 export type ClaimedRecipient = { id: number; blast_id: number; customer_id: number; phone_number: string; attempts: number };
@@ -193,13 +209,16 @@ export async function claimRecipients(
   return result.rows.map((r) => ({ ...r, id: Number(r.id), blast_id: Number(r.blast_id), customer_id: Number(r.customer_id) })).sort((a, b) => a.id - b.id);
 }
 
+/** A queued blast's first claim: it is processing (in the caller's transaction, with its event). */
 export async function markBlastStarted(db: Kysely<DB>, blastId: number, now: number): Promise<void> {
-  await db
+  const started = await db
     .updateTable('whatsapp_blasts')
     .set((eb) => ({ status: 'processing', started_at: eb.fn.coalesce('started_at', sql<number>`${now}`) }))
     .where('id', '=', blastId)
     .where('status', '=', 'queued')
+    .returning(['id'])
     .execute();
+  if (started.length > 0) await recordEvents(db, [{ type: 'blast.started', blastId, data: { blast_id: blastId, status: 'processing' } }], now);
 }
 
 export async function loadBlastForSending(db: Kysely<DB>, blastId: number) {
@@ -241,6 +260,13 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
     d[key] += by;
     deltas.set(blastId, d);
   };
+  const events: NewEvent[] = [];
+  const messageEvent = (type: 'message.sent' | 'message.failed', outcome: Outcome, row: RecipientOfRow, extra: Record<string, unknown>) =>
+    events.push({
+      type,
+      blastId: outcome.blastId,
+      data: { blast_id: outcome.blastId, customer_id: Number(row.customer_id), phone_number: row.phone_number, ...extra },
+    });
   for (const outcome of outcomes) {
     const claimed = db
       .updateTable('whatsapp_blast_logs')
@@ -248,34 +274,49 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
       .where('status', '=', 'sending')
       .where('claim_owner', '=', owner);
     const base = { claim_owner: null, lease_expires_at: null, updated_at: now };
-    let changed: bigint;
+    let row: RecipientOfRow | undefined;
     switch (outcome.kind) {
       case 'sent':
-        changed = (await claimed.set({ ...base, status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null }).executeTakeFirst()).numUpdatedRows;
-        if (changed > 0n) bump(outcome.blastId, 'sent');
+        row = await claimed.set({ ...base, status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
+        if (row) bump(outcome.blastId, 'sent');
         break;
       case 'failed':
       case 'skipped':
-        changed = (await claimed.set({ ...base, status: outcome.kind, error_message: outcome.reason }).executeTakeFirst()).numUpdatedRows;
-        if (changed > 0n) bump(outcome.blastId, outcome.kind);
+        row = await claimed.set({ ...base, status: outcome.kind, error_message: outcome.reason }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
+        if (row) bump(outcome.blastId, outcome.kind);
         break;
       case 'retry':
-        changed = (await claimed.set({ ...base, status: 'pending', error_message: outcome.reason, next_attempt_at: outcome.nextAttemptAt }).executeTakeFirst()).numUpdatedRows;
+        row = await claimed.set({ ...base, status: 'pending', error_message: outcome.reason, next_attempt_at: outcome.nextAttemptAt }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
         break;
       case 'released':
-        changed = (await claimed.set((eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) })).executeTakeFirst()).numUpdatedRows;
+        row = await claimed.set((eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) })).returning(RECIPIENT_OF_ROW).executeTakeFirst();
         break;
     }
-    if (changed === 0n) {
-      const corrected = await correctRecoveredRow(db, owner, outcome, now);
-      if (corrected === 'sent' || corrected === 'skipped') {
-        bump(outcome.blastId, corrected);
-        bump(outcome.blastId, 'failed', -1);
-      }
+    if (row) {
+      if (outcome.kind === 'sent') messageEvent('message.sent', outcome, row, sentEventData(outcome));
+      else if (outcome.kind === 'failed') messageEvent('message.failed', outcome, row, { reason: outcome.reason });
+      continue;
+    }
+    const corrected = await correctRecoveredRow(db, owner, outcome, now);
+    if (corrected && corrected.status !== 'failed') {
+      bump(outcome.blastId, corrected.status);
+      bump(outcome.blastId, 'failed', -1);
+      // The recovery announced nothing final but "delivery unknown"; a send that did happen is news.
+      if (outcome.kind === 'sent') messageEvent('message.sent', outcome, corrected.row, sentEventData(outcome));
     }
   }
+  // Before the counters: a blast's completion event comes after its last message's.
+  await recordEvents(db, events, now);
   await applyCounterDeltas(db, deltas, now);
 }
+
+const RECIPIENT_OF_ROW = ['customer_id', 'phone_number'] as const;
+type RecipientOfRow = { customer_id: number; phone_number: string | null };
+
+const sentEventData = (outcome: Extract<Outcome, { kind: 'sent' }>) => ({
+  provider_message_id: outcome.providerMessageId,
+  sent_at: new Date(outcome.at).toISOString(),
+});
 
 /**
  * A worker that outlived its lease (slow, or waiting for the database to come back) finds its
@@ -283,9 +324,14 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
  * replaces the guess: sent, failed or skipped with the real reason, or, when nothing was sent
  * (a retryable failure, a send never started), failed as "not sent" — the row stays final,
  * since the blast may have completed meanwhile; retrying its failed recipients sends it.
- * Answers the row's new status (undefined: no such row).
+ * Answers the row's new status and recipient (undefined: no such row).
  */
-async function correctRecoveredRow(db: Kysely<DB>, owner: string, outcome: Outcome, now: number): Promise<'sent' | 'failed' | 'skipped' | undefined> {
+async function correctRecoveredRow(
+  db: Kysely<DB>,
+  owner: string,
+  outcome: Outcome,
+  now: number,
+): Promise<{ status: 'sent' | 'failed' | 'skipped'; row: RecipientOfRow } | undefined> {
   const recovered = db
     .updateTable('whatsapp_blast_logs')
     .where('id', '=', outcome.id)
@@ -311,8 +357,8 @@ async function correctRecoveredRow(db: Kysely<DB>, owner: string, outcome: Outco
       query = recovered.set({ ...base, error_message: notSentAfterRecovery(outcome.kind === 'retry' ? outcome.reason.replace(/; retrying$/, '') : undefined) });
       break;
   }
-  const result = await query.executeTakeFirst();
-  return result.numUpdatedRows > 0n ? status : undefined;
+  const row = await query.returning(RECIPIENT_OF_ROW).executeTakeFirst();
+  return row ? { status, row } : undefined;
 }
 
 /** Why a recipient that was never delivered ended failed after its worker lost the database past its lease. */
@@ -337,9 +383,9 @@ async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDel
   }
 }
 
-/** A blast whose every recipient is final is completed, or failed when nothing was sent. */
+/** A blast whose every recipient is final is completed, or failed when nothing was sent (with its event). */
 export async function completeIfDone(db: Kysely<DB>, blastId: number, now: number): Promise<void> {
-  await db
+  const finished = await db
     .updateTable('whatsapp_blasts')
     .set((eb) => ({
       status: eb.case().when('sent_count', '>', 0).then(sql<BlastStatus>`'completed'`).else(sql<BlastStatus>`'failed'`).end(),
@@ -359,7 +405,18 @@ export async function completeIfDone(db: Kysely<DB>, blastId: number, now: numbe
     .where('pending_count', '=', 0)
     .where('expanded_at', 'is not', null)
     .where('status', 'in', ['scheduled', 'queued', 'processing'])
-    .execute();
+    .returning(['status', 'status_reason', 'target_count', 'sent_count', 'failed_count', 'skipped_count', 'cancelled_count'])
+    .executeTakeFirst();
+  if (!finished) return;
+  const type = finished.status === 'completed' ? 'blast.completed' : 'blast.failed';
+  const counts = {
+    target: Number(finished.target_count),
+    sent: Number(finished.sent_count),
+    failed: Number(finished.failed_count),
+    skipped: Number(finished.skipped_count),
+    cancelled: Number(finished.cancelled_count),
+  };
+  await recordEvents(db, [{ type, blastId, data: { blast_id: blastId, status: finished.status, reason: finished.status_reason, counts } }], now);
 }
 
 export const DELIVERY_UNKNOWN =
@@ -388,8 +445,17 @@ export async function failExpiredClaims(db: Kysely<DB>, now: number): Promise<nu
     .set({ status: 'failed', error_message: DELIVERY_UNKNOWN, lease_expires_at: null, updated_at: now })
     .where('status', '=', 'sending')
     .where('lease_expires_at', '<', now)
-    .returning(['blast_id'])
+    .returning(['blast_id', 'customer_id', 'phone_number'])
     .execute();
+  await recordEvents(
+    db,
+    rows.map((r) => ({
+      type: 'message.failed',
+      blastId: Number(r.blast_id),
+      data: { blast_id: Number(r.blast_id), customer_id: Number(r.customer_id), phone_number: r.phone_number, reason: DELIVERY_UNKNOWN },
+    })),
+    now,
+  );
   const deltas = new Map<number, CounterDelta>();
   for (const row of rows) {
     const d = deltas.get(Number(row.blast_id)) ?? { sent: 0, failed: 0, skipped: 0 };

@@ -18,6 +18,10 @@ import { localDay, startOfNextLocalDay } from '../schedule/local-time.js';
 import { quietHoursOf, quietUntil, type QuietHours } from '../schedule/quiet-hours.js';
 import { WorkSignal } from './work-signal.js';
 import { applyBacklog } from '../webhooks/receipts.service.js';
+import { deliverOnce, type EventDeliverySettings } from '../events/delivery.js';
+import { recordEvents } from '../events/outbox.repository.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 
 export interface WorkerSettings extends RetrySettings {
   sendDelayMinMs: number;
@@ -49,6 +53,8 @@ export interface WorkerDeps {
   /** Counts outcomes and times gateway calls, when given. */
   metrics?: Metrics;
   settings: WorkerSettings;
+  /** Outbound webhooks: delivered by lanes of their own, apart from sending. */
+  events?: EventDeliverySettings;
 }
 
 /**
@@ -79,8 +85,17 @@ export class Worker {
       this.#loop('expand', () => this.#expand()),
       this.#loop('recover', () => this.#recover()),
       ...Array.from({ length: concurrency }, (_, i) => this.#loop(`lane ${i}`, () => this.#sendOnce())),
+      ...this.#eventLanes(),
     ];
     this.#deps.logger.info({ worker: this.id, lanes: concurrency }, 'worker started');
+  }
+
+  /** Lanes that push outbound webhook events; they never share a lane with sending. */
+  #eventLanes(): Promise<void>[] {
+    const { events, database, clock, logger } = this.#deps;
+    if (!events) return [];
+    const deps = { database, clock, logger, settings: events, owner: this.id };
+    return Array.from({ length: events.concurrency }, (_, i) => this.#loop(`webhooks ${i}`, () => deliverOnce(deps)));
   }
 
   /** New work exists (called by the API in the same process). */
@@ -219,7 +234,10 @@ export class Worker {
         senderGateway = await this.#deps.senderGateways.get(sender);
       } catch (error) {
         const reason = (error as Error).message;
-        await handBack({ now, pausedReason: reason });
+        await db.transaction().execute(async (trx) => {
+          await handBack({ now, pausedReason: reason }, trx);
+          await this.#announceProviderPause(trx, sender.id, reason, open.filter((b) => sendersOf(b).includes(sender.id)), sendersOf, now);
+        });
         this.#deps.logger.error({ sender: sender.key, reason }, 'sending number stopped');
         return 0;
       }
@@ -230,7 +248,7 @@ export class Worker {
         return 0;
       }
       const limit = Math.min(pause.max === 0 ? UNPACED_WINDOW : 1, remaining);
-      const allowed = open.filter((b) => sendersOf(b).includes(leased.id)).map((b) => b.id);
+      const allowed = open.filter((b) => sendersOf(b).includes(leased.id));
       let claimed: queue.ClaimedRecipient[];
       let data;
       try {
@@ -259,6 +277,7 @@ export class Worker {
             { now: finished, nextSendAt, pausedReason: result.accountFailure, requests: { day: localDay(now, settings.timeZone), count: result.requests } },
             trx,
           );
+          if (result.accountFailure) await this.#announceProviderPause(trx, leased.id, result.accountFailure, allowed, sendersOf, finished);
         }),
         leaseExpiresAt,
         () => queue.extendLeases(db, { owner, senderId: leased.id, expiresAt: clock.now() + this.#leaseMs }),
@@ -283,7 +302,9 @@ export class Worker {
   async #openBlasts(now: number): Promise<{ open: queue.SendableBlast[]; opensAt?: number }> {
     const { database, settings } = this.#deps;
     const blasts = await queue.sendableBlasts(database.db);
-    if (blasts.some((b) => b.status === 'scheduled' && b.send_at! <= now)) await queue.queueDueScheduledBlasts(database.db, now);
+    if (blasts.some((b) => b.status === 'scheduled' && b.send_at! <= now)) {
+      await database.db.transaction().execute((trx) => queue.queueDueScheduledBlasts(trx, now));
+    }
     const open: queue.SendableBlast[] = [];
     let opensAt: number | undefined;
     const later = (at: number) => (opensAt = opensAt === undefined ? at : Math.min(opensAt, at));
@@ -299,18 +320,49 @@ export class Worker {
     return { open, opensAt };
   }
 
+  /**
+   * A provider stopped a sending number: each of `blasts` left with no number that can send is
+   * announced as `blast.paused` (its status stays processing; it goes on by itself when the
+   * number gets new credentials or an admin resumes one of its numbers).
+   */
+  async #announceProviderPause(
+    trx: Kysely<DB>,
+    senderId: number,
+    reason: string,
+    blasts: queue.SendableBlast[],
+    sendersOf: (blast: queue.SendableBlast) => number[],
+    now: number,
+  ): Promise<void> {
+    const usable = await queue.usableSenderIds(trx, [...new Set(blasts.flatMap(sendersOf))], now);
+    const stopped = blasts.filter((b) => !sendersOf(b).some((id) => usable.has(id)));
+    const why = `the sending number (sender ${senderId}) was stopped by the provider: ${reason}`;
+    await recordEvents(
+      trx,
+      stopped.map((b) => ({ type: 'blast.paused', blastId: b.id, data: { blast_id: b.id, status: 'processing', reason: why, paused_by: 'provider', sender_id: senderId } })),
+      now,
+    );
+  }
+
   /** How long to sleep for something due at `at` (never longer than an idle poll, which sees new work). */
   #sleepUntil(at: number | undefined): number {
     const { clock, settings } = this.#deps;
     return at === undefined ? settings.idlePollMs : Math.min(settings.idlePollMs, Math.max(1, at - clock.now()));
   }
 
-  async #claim(blastIds: number[], senderId: number, owner: string, now: number, leaseExpiresAt: number, limit: number): Promise<queue.ClaimedRecipient[]> {
+  async #claim(
+    blasts: queue.SendableBlast[],
+    senderId: number,
+    owner: string,
+    now: number,
+    leaseExpiresAt: number,
+    limit: number,
+  ): Promise<queue.ClaimedRecipient[]> {
     const { database } = this.#deps;
-    for (const blastId of blastIds) {
+    for (const { id: blastId, status } of blasts) {
       const claimed = await queue.claimRecipients(database.db, database.engine, { blastId, senderId, owner, now, leaseExpiresAt, limit });
       if (claimed.length > 0) {
-        await queue.markBlastStarted(database.db, blastId, now);
+        // Only a blast not yet processing can start: no transaction for every other claim.
+        if (status !== 'processing') await database.db.transaction().execute((trx) => queue.markBlastStarted(trx, blastId, now));
         return claimed;
       }
     }

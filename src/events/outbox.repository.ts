@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Engine } from '../db/connection.js';
+import type { DB } from '../db/schema.js';
+import type { EventType, NewEvent } from './event-types.js';
+
+/**
+ * The outbox: one `webhook_deliveries` row per event and subscription that wants it. Rows are
+ * written by `recordEvents` inside the transaction of the change they report, so an event
+ * exists exactly when its change committed; the workers deliver them afterwards (delivery.ts).
+ */
+
+const INSERT_CHUNK = 200;
+
+/**
+ * Writes `events` for every active subscription that wants them, in the caller's transaction.
+ * Without such a subscription nothing is written: events from before a subscription exists
+ * are not kept. The subscription read is inside the transaction, so it is exact (no stale cache:
+ * an event that commits after a subscription is created is always kept) and costs one read of
+ * a table of a few rows.
+ */
+export async function recordEvents(db: Kysely<DB>, events: NewEvent[], now: number): Promise<void> {
+  if (events.length === 0) return;
+  const subscriptions = await db.selectFrom('webhook_subscriptions').select(['id', 'events']).where('active', '=', 1).execute();
+  if (subscriptions.length === 0) return;
+  const wanted = subscriptions.map((s) => ({ id: Number(s.id), types: new Set(JSON.parse(s.events) as EventType[]) }));
+  const createdAt = new Date(now).toISOString();
+  const rows = [];
+  for (const event of events) {
+    const takers = wanted.filter((s) => s.types.has(event.type));
+    if (takers.length === 0) continue;
+    const eventId = randomUUID();
+    const payload = JSON.stringify({ id: eventId, type: event.type, created_at: createdAt, data: event.data });
+    for (const subscription of takers) {
+      rows.push({
+        subscription_id: subscription.id,
+        event_id: eventId,
+        type: event.type,
+        blast_id: event.blastId ?? null,
+        payload,
+        created_at: now,
+        pending_since: now,
+      });
+    }
+  }
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db.insertInto('webhook_deliveries').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  }
+}
+
+/** A read first, so idle workers don't take SQLite's write lock every poll. */
+export async function hasDueDeliveries(db: Kysely<DB>, now: number): Promise<boolean> {
+  const row = await sql<{ id: number }>`
+    SELECT s.id FROM webhook_subscriptions s
+    WHERE ${dueSubscription(now)} LIMIT 1`.execute(db);
+  return row.rows.length > 0;
+}
+
+const dueSubscription = (now: number) => sql`
+  s.active = 1 AND s.next_attempt_at <= ${now} AND (s.lease_owner IS NULL OR s.lease_expires_at < ${now})
+  AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.subscription_id = s.id AND d.status = 'pending')`;
+
+export interface LeasedSubscription {
+  id: number;
+  url: string;
+  secret: string;
+  consecutive_failures: number;
+}
+
+/**
+ * Takes the lease of one subscription with pending events that is not backing off (the one
+ * served longest ago first). Only the holder delivers to it, so its events go out in order.
+ */
+export async function leaseDueSubscription(
+  db: Kysely<DB>,
+  engine: Engine,
+  lease: { owner: string; now: number; expiresAt: number },
+): Promise<LeasedSubscription | undefined> {
+  const skipLocked = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<LeasedSubscription>`
+    UPDATE webhook_subscriptions SET lease_owner = ${lease.owner}, lease_expires_at = ${lease.expiresAt}
+    WHERE id = (
+      SELECT s.id FROM webhook_subscriptions s WHERE ${dueSubscription(lease.now)}
+      ORDER BY s.next_attempt_at, s.id LIMIT 1 ${skipLocked})
+    RETURNING id, url, secret, consecutive_failures`.execute(db);
+  const row = result.rows[0];
+  return row ? { ...row, id: Number(row.id), consecutive_failures: Number(row.consecutive_failures) } : undefined;
+}
+
+/** The oldest pending events of a subscription, in the order they happened. */
+export async function pendingDeliveries(db: Kysely<DB>, subscriptionId: number, limit: number) {
+  const rows = await db
+    .selectFrom('webhook_deliveries')
+    .select(['id', 'payload'])
+    .where('subscription_id', '=', subscriptionId)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: Number(r.id), payload: r.payload }));
+}
+
+/** A failure gives up on events pending since `giveUpBefore` or earlier (WEBHOOK_RETRY_FOR_MS ago). */
+export type AttemptResult = { ok: true } | { ok: false; error: string; nextAttemptAt: number; giveUpBefore: number };
+
+/**
+ * Records one request's result for the events it carried and hands the subscription back.
+ * A failure keeps the events pending (the subscription backs off as a whole, so later events
+ * never overtake them), except those pending for longer than the retry period: they are failed, for good.
+ */
+export async function recordAttempt(
+  db: Kysely<DB>,
+  attempt: { subscriptionId: number; owner: string; deliveryIds: number[]; now: number; result: AttemptResult },
+): Promise<void> {
+  const { subscriptionId, owner, deliveryIds, now, result } = attempt;
+  const attempted = () =>
+    db.updateTable('webhook_deliveries').where('id', 'in', deliveryIds).where('status', '=', 'pending');
+  if (result.ok) {
+    await attempted()
+      .set((eb) => ({ status: 'delivered', attempts: eb('attempts', '+', 1), last_attempt_at: now, delivered_at: now, last_error: null }))
+      .execute();
+  } else {
+    await attempted()
+      .set((eb) => ({
+        attempts: eb('attempts', '+', 1),
+        last_attempt_at: now,
+        last_error: result.error,
+        status: eb.case().when('pending_since', '<=', result.giveUpBefore).then(sql<'failed'>`'failed'`).else(sql<'pending'>`'pending'`).end(),
+      }))
+      .execute();
+  }
+  await db
+    .updateTable('webhook_subscriptions')
+    .set((eb) => ({
+      lease_owner: null,
+      lease_expires_at: null,
+      // A served subscription goes to the back of the line, so one busy receiver cannot starve the others.
+      next_attempt_at: result.ok ? now : result.nextAttemptAt,
+      consecutive_failures: result.ok ? 0 : eb('consecutive_failures', '+', 1),
+    }))
+    .where('id', '=', subscriptionId)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+/** Hands a subscription back untouched (nothing was pending after all). */
+export async function releaseSubscription(db: Kysely<DB>, subscriptionId: number, owner: string): Promise<void> {
+  await db
+    .updateTable('webhook_subscriptions')
+    .set({ lease_owner: null, lease_expires_at: null })
+    .where('id', '=', subscriptionId)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
