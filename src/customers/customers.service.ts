@@ -49,7 +49,9 @@ export async function saveCustomers(ctx: CustomerContext, inputs: CustomerInput[
   if (withIds.length > 0) await keepAutoIdsAbove(ctx.db, ctx.engine, withIds.reduce((max, c) => Math.max(max, c.id), 0));
   return ctx.db.transaction().execute(async (trx) => {
     await planForBatchLookups(trx, ctx.engine);
-    const written = await repo.upsertCustomersById(trx, ctx.engine, withIds, ctx.now, withRows);
+    // In id order, so two syncs touching the same customers lock them in the same order (no deadlock).
+    const inIdOrder = [...withIds].sort((x, y) => x.id - y.id);
+    const written = await repo.upsertCustomersById(trx, ctx.engine, inIdOrder, ctx.now, withRows);
     // After the given ids are stored: SQLite's next id is then above them too.
     let inserted: repo.CustomerRow[] = [];
     if (withoutIds.length > 0) {
