@@ -10,6 +10,7 @@ import { benchExpand } from './expand.js';
 import { benchMemory } from './memory.js';
 import { benchImport } from './import.js';
 import { benchSenders } from './senders.js';
+import { benchSync } from './sync.js';
 import type { BenchContext, BenchOptions, Result } from './types.js';
 import { children, idleShare, sec } from './util.js';
 
@@ -18,20 +19,21 @@ import { children, idleShare, sec } from './util.js';
  * (all by default) on each engine, prints one table, and saves it under bench/results/.
  * Every option also reads an environment variable (BENCH_<NAME>); the command line wins.
  */
-const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [options]
+const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [options]
 
   --engine=sqlite,postgres   engines to run on (BENCH_ENGINE; default both; "pg" = postgres)
   --size=N                   customers for every chosen benchmark (BENCH_SIZE)
   --accept-size=N            default 1000000      --expand-size=N   default 1000000
   --dispatch-size=N          default 20000        --memory-size=N   default 1000000
   --import-size=N            default 1000000 (CSV rows)
+  --sync-size=N              default 1000000 (customers synced by id over HTTP, three passes)
   --senders-size=N           recipients per sender in senders (default 100: one blast through 1 sender, one through 5)
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
   --dispatch-mode=inproc|child|compiled   the service in this process via startService (default),
                              src/main.ts through tsx in a child, or a fresh build as node dist/main.js
-  --memory-mode=compiled|child   memory's child: node dist/main.js (default, like npm start) or tsx src/main.ts
+  --memory-mode=compiled|child   the child of memory, import and sync: node dist/main.js (default, like npm start) or tsx src/main.ts
   --memory-fake=test|fast    fake for memory (default fast)
   --memory-node-options=…    NODE_OPTIONS for memory's child, e.g. "--max-old-space-size=96"
   --memory-seconds=N         longest sampled window of memory after the POST (default 200)
@@ -51,10 +53,11 @@ const BENCHMARKS = {
   memory: benchMemory,
   import: benchImport,
   senders: benchSenders,
+  sync: benchSync,
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
-const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100 };
-const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40 };
+const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000 };
+const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000 };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string>();

@@ -37,8 +37,10 @@ export async function importCommand(file: string, options: { json?: boolean }): 
 }
 
 function summary(name: string, result: ImportResult): string {
-  const rows = result.created + result.updated + result.rejected;
-  const lines = [`Imported ${name}: ${int(result.created)} created, ${int(result.updated)} updated, ${int(result.rejected)} rejected (${int(rows)} rows).`];
+  const rows = result.created + result.updated + result.unchanged + result.rejected;
+  const lines = [
+    `Imported ${name}: ${int(result.created)} created, ${int(result.updated)} updated, ${int(result.unchanged)} unchanged, ${int(result.rejected)} rejected (${int(rows)} rows).`,
+  ];
   if (result.rejected > 0) {
     lines.push('Rejected rows:');
     for (const r of result.rejected_rows.slice(0, REJECTED_SHOWN)) lines.push(`  line ${r.line}: ${r.reason}`);

@@ -31,65 +31,70 @@ export interface CustomerWithId {
   attributes: string;
 }
 
-/**
- * Creates the customers whose id no customer has yet, and returns them; ids that exist are left
- * to replaceCustomers. One statement for the whole batch, its rows as a single JSON parameter.
- */
-export async function insertCustomersWithIds(db: Kysely<DB>, engine: Engine, rows: CustomerWithId[], now: number) {
-  if (rows.length === 0) return [];
-  const json = JSON.stringify(rows);
-  // SQLite needs the WHERE: without it, `ON CONFLICT` would parse as a join constraint.
-  const { rows: created } = engine === 'postgres'
-    ? await sql<CustomerRow>`
-        INSERT INTO customers (id, name, phone, phone_normalized, phone_error, status, attributes, created_at, updated_at)
-        SELECT v.id, v.name, v.phone, v.phone_normalized, v.phone_error, v.status, v.attributes::jsonb, ${now}::bigint, ${now}::bigint
-        FROM json_to_recordset(${json}::json)
-          AS v(id bigint, name text, phone text, phone_normalized text, phone_error text, status text, attributes text)
-        ON CONFLICT (id) DO NOTHING
-        RETURNING *`.execute(db)
-    : await sql<CustomerRow>`
-        INSERT INTO customers (id, name, phone, phone_normalized, phone_error, status, attributes, created_at, updated_at)
-        SELECT value ->> 'id', value ->> 'name', value ->> 'phone', value ->> 'phone_normalized', value ->> 'phone_error',
-               value ->> 'status', value ->> 'attributes', ${now}, ${now}
-        FROM json_each(${json}) WHERE true
-        ON CONFLICT (id) DO NOTHING
-        RETURNING *`.execute(db);
-  return created;
+export interface UpsertedCustomer {
+  id: number;
+  /** true: created now; false: it existed and changed. */
+  created: boolean;
 }
 
 /**
- * Sets each customer named by id to the values given (opt-outs are not among them) and returns
- * the customers that changed. A customer whose stored values already equal the given ones is
- * not written at all: a daily sync of a million unchanged customers rewrites no row (no dead
- * row versions, no WAL, no index churn), and its updated_at keeps meaning "last changed".
+ * Creates each customer under its id, or sets the one with that id to the values given
+ * (opt-outs are not among them): one statement for the whole batch, its rows as a single JSON
+ * parameter. Returns the customers created or changed, with their full rows when `fullRows`.
+ *
+ * A customer whose stored values already equal the given ones is not written at all (the
+ * DO UPDATE's WHERE) and not returned: a daily sync of a million unchanged customers makes no
+ * new row versions (no dead tuples to vacuum, no index churn), and updated_at keeps meaning
+ * "last changed".
  */
-export async function replaceCustomers(db: Kysely<DB>, engine: Engine, rows: CustomerWithId[], now: number) {
+export async function upsertCustomersById(
+  db: Kysely<DB>,
+  engine: Engine,
+  rows: CustomerWithId[],
+  now: number,
+  fullRows: boolean,
+): Promise<(UpsertedCustomer & Partial<CustomerRow>)[]> {
   if (rows.length === 0) return [];
   const json = JSON.stringify(rows);
-  const { rows: changed } = engine === 'postgres'
-    ? await sql<CustomerRow>`
-        UPDATE customers AS c
-        SET name = v.name, phone = v.phone, phone_normalized = v.phone_normalized, phone_error = v.phone_error,
-            status = v.status, attributes = v.attributes::jsonb, updated_at = ${now}::bigint
-        FROM json_to_recordset(${json}::json)
-          AS v(id bigint, name text, phone text, phone_normalized text, phone_error text, status text, attributes text)
-        WHERE c.id = v.id
-          AND (c.name, c.phone, c.phone_normalized, c.phone_error, c.status, c.attributes)
-              IS DISTINCT FROM (v.name, v.phone, v.phone_normalized, v.phone_error, v.status, v.attributes::jsonb)
-        RETURNING c.*`.execute(db)
-    : await sql<CustomerRow>`
-        UPDATE customers
-        SET name = v.name, phone = v.phone, phone_normalized = v.phone_normalized, phone_error = v.phone_error,
-            status = v.status, attributes = v.attributes, updated_at = ${now}
-        FROM (SELECT value ->> 'id' AS id, value ->> 'name' AS name, value ->> 'phone' AS phone,
-                     value ->> 'phone_normalized' AS phone_normalized, value ->> 'phone_error' AS phone_error,
-                     value ->> 'status' AS status, value ->> 'attributes' AS attributes
-              FROM json_each(${json})) AS v
-        WHERE customers.id = v.id
-          AND (customers.name, customers.phone, customers.phone_normalized, customers.phone_error, customers.status, customers.attributes)
-              IS DISTINCT FROM (v.name, v.phone, v.phone_normalized, v.phone_error, v.status, v.attributes)
-        RETURNING *`.execute(db);
-  return changed;
+  if (engine === 'postgres') {
+    // xmax = 0: the row version was inserted by this statement, not updated.
+    const returning = fullRows ? sql`c.*, (c.xmax = 0) AS created` : sql`c.id, (c.xmax = 0) AS created`;
+    const { rows: written } = await sql<UpsertedCustomer & CustomerRow>`
+      INSERT INTO customers AS c (id, name, phone, phone_normalized, phone_error, status, attributes, created_at, updated_at)
+      SELECT v.id, v.name, v.phone, v.phone_normalized, v.phone_error, v.status, v.attributes::jsonb, ${now}::bigint, ${now}::bigint
+      FROM json_to_recordset(${json}::json)
+        AS v(id bigint, name text, phone text, phone_normalized text, phone_error text, status text, attributes text)
+      ON CONFLICT (id) DO UPDATE
+      SET name = excluded.name, phone = excluded.phone, phone_normalized = excluded.phone_normalized,
+          phone_error = excluded.phone_error, status = excluded.status, attributes = excluded.attributes,
+          updated_at = excluded.updated_at
+      WHERE (c.name, c.phone, c.phone_normalized, c.phone_error, c.status, c.attributes)
+            IS DISTINCT FROM (excluded.name, excluded.phone, excluded.phone_normalized, excluded.phone_error, excluded.status, excluded.attributes)
+      RETURNING ${returning}`.execute(db);
+    return written.map((row) => ({ ...row, id: Number(row.id) }));
+  }
+  // SQLite has no xmax; the ids that exist beforehand tell, exactly, since the transaction holds
+  // the file's write lock.
+  const existing = new Set((await findCustomerIds(db, engine, rows.map((r) => r.id))));
+  // The WHERE true: without it, SQLite would parse `ON CONFLICT` as a join constraint.
+  const { rows: written } = await sql<CustomerRow>`
+    INSERT INTO customers (id, name, phone, phone_normalized, phone_error, status, attributes, created_at, updated_at)
+    SELECT value ->> 'id', value ->> 'name', value ->> 'phone', value ->> 'phone_normalized', value ->> 'phone_error',
+           value ->> 'status', value ->> 'attributes', ${now}, ${now}
+    FROM json_each(${json}) WHERE true
+    ON CONFLICT (id) DO UPDATE
+    SET name = excluded.name, phone = excluded.phone, phone_normalized = excluded.phone_normalized,
+        phone_error = excluded.phone_error, status = excluded.status, attributes = excluded.attributes,
+        updated_at = excluded.updated_at
+    WHERE (customers.name, customers.phone, customers.phone_normalized, customers.phone_error, customers.status, customers.attributes)
+          IS DISTINCT FROM (excluded.name, excluded.phone, excluded.phone_normalized, excluded.phone_error, excluded.status, excluded.attributes)
+    RETURNING ${fullRows ? sql`*` : sql`id`}`.execute(db);
+  return written.map((row) => ({ ...row, id: Number(row.id), created: !existing.has(Number(row.id)) }));
+}
+
+async function findCustomerIds(db: Kysely<DB>, engine: Engine, ids: number[]): Promise<number[]> {
+  const rows = await db.selectFrom('customers').select('id').where((eb) => customerIdIn(eb, engine, JSON.stringify(ids))).execute();
+  return rows.map((r) => Number(r.id));
 }
 
 export async function findCustomers(db: Kysely<DB>, engine: Engine, ids: number[]) {

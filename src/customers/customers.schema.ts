@@ -133,7 +133,11 @@ const SaveCount = (description: string) => Type.Integer({ minimum: 0, descriptio
 export const CustomersSavedResponse = Type.Object(
   {
     success: SuccessTrue,
-    data: Type.Array(CustomerResponse, { description: 'Every customer of the request, as stored now, in the order given.' }),
+    data: Type.Optional(
+      Type.Array(CustomerResponse, {
+        description: 'Every customer of the request, as stored now, in the order given. Left out with `Prefer: return=minimal`.',
+      }),
+    ),
     created: SaveCount('Customers created (without an id, or with an id no customer had).'),
     updated: SaveCount('Customers whose id existed and whose stored values changed.'),
     unchanged: SaveCount('Customers whose id existed with exactly these values: not written at all.'),

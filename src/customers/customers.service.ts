@@ -16,8 +16,8 @@ export interface CustomerContext {
 }
 
 export interface SavedCustomers {
-  /** Every customer of the request as stored now, in the order given. */
-  rows: repo.CustomerRow[];
+  /** Every customer of the request as stored now, in the order given (only when asked for). */
+  rows: repo.CustomerRow[] | undefined;
   created: number;
   updated: number;
   unchanged: number;
@@ -28,29 +28,30 @@ export interface SavedCustomers {
  * transaction: all or none. Each phone is checked once, here. Phone numbers are not unique in
  * the JSON API (two customers may share one, a blast sends to it once), so a given id never
  * merges with another customer that has the same number: it is that id's customer, nothing else.
+ * `withRows: false` (a sync that only wants the counts) spares reading back what was not written.
  */
-export async function saveCustomers(ctx: CustomerContext, inputs: CustomerInput[]): Promise<SavedCustomers> {
+export async function saveCustomers(ctx: CustomerContext, inputs: CustomerInput[], withRows = true): Promise<SavedCustomers> {
   const prefix = (i: number) => (inputs.length > 1 ? `customers[${i}].` : '');
   inputs.forEach((input, i) => rejectReservedAttributes(input.attributes, prefix(i)));
   rejectRepeatedIds(inputs);
-  const values = inputs.map((input) => ({
-    name: input.name.trim(),
-    status: input.status ?? 'active',
-    attributes: canonicalJson(input.attributes ?? {}),
-    ...phoneColumns(input.phone ?? null, ctx.countryCode),
-  }));
   const withIds: repo.CustomerWithId[] = [];
   const withoutIds: repo.NewCustomerRow[] = [];
-  inputs.forEach((input, i) => {
-    if (input.id === undefined) withoutIds.push({ ...values[i]!, created_at: ctx.now, updated_at: ctx.now });
-    else withIds.push({ id: input.id, ...values[i]! });
-  });
-  if (withIds.length > 0) await keepAutoIdsAbove(ctx.db, ctx.engine, Math.max(...withIds.map((c) => c.id)));
+  for (const input of inputs) {
+    const values = {
+      name: input.name.trim(),
+      status: input.status ?? 'active',
+      attributes: canonicalJson(input.attributes ?? {}),
+      ...phoneColumns(input.phone ?? null, ctx.countryCode),
+    };
+    if (input.id === undefined) withoutIds.push({ ...values, created_at: ctx.now, updated_at: ctx.now });
+    else withIds.push({ id: input.id, ...values });
+  }
+  if (withIds.length > 0) await keepAutoIdsAbove(ctx.db, ctx.engine, withIds.reduce((max, c) => Math.max(max, c.id), 0));
   return ctx.db.transaction().execute(async (trx) => {
     await planForBatchLookups(trx, ctx.engine);
-    const created = await repo.insertCustomersWithIds(trx, ctx.engine, withIds, ctx.now);
-    // Rows just created already hold these values, so they are not written twice.
-    const changed = await repo.replaceCustomers(trx, ctx.engine, withIds, ctx.now);
+    // In id order, so two syncs touching the same customers lock them in the same order (no deadlock).
+    const inIdOrder = [...withIds].sort((x, y) => x.id - y.id);
+    const written = await repo.upsertCustomersById(trx, ctx.engine, inIdOrder, ctx.now, withRows);
     // After the given ids are stored: SQLite's next id is then above them too.
     let inserted: repo.CustomerRow[] = [];
     if (withoutIds.length > 0) {
@@ -58,18 +59,20 @@ export async function saveCustomers(ctx: CustomerContext, inputs: CustomerInput[
       inserted = await repo.insertCustomers(trx, withoutIds);
       if (inserted.some((row) => Number(row.id) > MAX_CUSTOMER_ID)) throw noIdsLeft();
     }
-    const byId = new Map([...created, ...changed].map((row) => [Number(row.id), row]));
+    await repo.rememberAttributeKeys(trx, inputs.flatMap((i) => Object.keys(i.attributes ?? {})));
+    const createdWithId = written.filter((w) => w.created).length;
+    const counts = {
+      created: inserted.length + createdWithId,
+      updated: written.length - createdWithId,
+      unchanged: withIds.length - written.length,
+    };
+    if (!withRows) return { rows: undefined, ...counts };
+    const byId = new Map(written.map((row) => [row.id, row as repo.CustomerRow]));
     const unchangedIds = withIds.map((c) => c.id).filter((id) => !byId.has(id));
     for (const row of await repo.findCustomers(trx, ctx.engine, unchangedIds)) byId.set(Number(row.id), row);
-    await repo.rememberAttributeKeys(trx, inputs.flatMap((i) => Object.keys(i.attributes ?? {})));
     let next = 0;
     const rows = inputs.map((input) => (input.id === undefined ? inserted[next++]! : byId.get(input.id)!));
-    return {
-      rows,
-      created: inserted.length + created.length,
-      updated: changed.length,
-      unchanged: unchangedIds.length,
-    };
+    return { rows, ...counts };
   });
 }
 

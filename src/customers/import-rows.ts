@@ -1,6 +1,6 @@
 import { invalid } from '../errors.js';
 import { normalizePhone } from '../phone/phone-number.js';
-import { AttributeKey, Attributes, CUSTOMER_FIELDS } from './customers.schema.js';
+import { AttributeKey, Attributes, MAX_CUSTOMER_ID } from './customers.schema.js';
 
 /** What one CSV line means: the header's columns, and a data row checked against them. */
 
@@ -10,10 +10,10 @@ const STATUS_MAX = 50;
 const ATTRIBUTE_VALUE_MAX = 2000;
 const ATTRIBUTE_KEY = new RegExp(AttributeKey.pattern!);
 const MAX_ATTRIBUTE_COLUMNS = Attributes.maxProperties ?? 100;
-/** Column names an attribute may not take: the customer's own fields (a template's {name}) and its id. */
-const RESERVED = new Set<string>([...CUSTOMER_FIELDS, 'id']);
 
 export interface Columns {
+  /** The integrator's own customer id: with this column, rows are matched by id, not by number. */
+  id: number | undefined;
   name: number;
   phone: number;
   status: number | undefined;
@@ -25,7 +25,7 @@ export interface Columns {
 export function readHeader(cells: string[]): Columns {
   const problems: string[] = [];
   const seen = new Map<string, number>();
-  const known: Partial<Record<'name' | 'phone' | 'status', number>> = {};
+  const known: Partial<Record<'id' | 'name' | 'phone' | 'status', number>> = {};
   const attributes: Columns['attributes'] = [];
   cells.forEach((cell, index) => {
     const column = `column ${index + 1}`;
@@ -36,14 +36,13 @@ export function readHeader(cells: string[]): Columns {
       return;
     }
     const lower = label.toLowerCase();
-    const identity = lower === 'name' || lower === 'phone' || lower === 'status' ? lower : label;
+    const identity = lower === 'id' || lower === 'name' || lower === 'phone' || lower === 'status' ? lower : label;
     if (seen.has(identity)) {
       problems.push(`${column} "${label}" repeats column ${seen.get(identity)! + 1}`);
       return;
     }
     seen.set(identity, index);
-    if (identity === 'name' || identity === 'phone' || identity === 'status') known[identity] = index;
-    else if (RESERVED.has(lower)) problems.push(`${column} "${label}" is reserved: customers are matched by phone, and ${lower} is not an attribute`);
+    if (identity === 'id' || identity === 'name' || identity === 'phone' || identity === 'status') known[identity] = index;
     else if (!ATTRIBUTE_KEY.test(label)) {
       problems.push(`${column} "${label}" is not a valid attribute name (letters, digits and _, not starting with a digit, at most 64 characters)`);
     } else attributes.push({ key: label, index });
@@ -53,14 +52,16 @@ export function readHeader(cells: string[]): Columns {
   if (attributes.length > MAX_ATTRIBUTE_COLUMNS) problems.push(`${attributes.length} attribute columns: at most ${MAX_ATTRIBUTE_COLUMNS} are allowed`);
   if (problems.length > 0) {
     throw invalid(
-      'The CSV header is invalid: the first line must name the columns (name, phone, optional status, then attributes). Nothing was imported.',
+      'The CSV header is invalid: the first line must name the columns (name, phone, optional id and status, then attributes). Nothing was imported.',
       problems.map((message) => ({ field: 'file', message })),
     );
   }
-  return { name: known.name!, phone: known.phone!, status: known.status, attributes, width: cells.length };
+  return { id: known.id, name: known.name!, phone: known.phone!, status: known.status, attributes, width: cells.length };
 }
 
 export interface Pending {
+  /** The integrator's id, in a file with an id column. */
+  id: number | undefined;
   name: string;
   phone: string;
   status: string | null;
@@ -77,6 +78,7 @@ export function checkRow(fields: string[], columns: Columns, countryCode: string
   if (fields.length > columns.width && fields.slice(columns.width).some((f) => f.trim() !== '')) {
     problems.push(`the row has ${fields.length} fields, the header has ${columns.width}`);
   }
+  const id = columns.id === undefined ? undefined : checkId((fields[columns.id] ?? '').trim(), problems);
   const name = (fields[columns.name] ?? '').trim();
   if (name === '') problems.push('name is empty');
   else if (name.length > NAME_MAX) problems.push(`name is longer than ${NAME_MAX} characters`);
@@ -94,6 +96,20 @@ export function checkRow(fields: string[], columns: Columns, countryCode: string
     attributes[key] = value;
   }
   if (problems.length > 0 || !number.ok) return { ok: false, reason: problems.join('; ') };
-  return { ok: true, number: number.number, customer: { name, phone, status: status === '' ? null : status, attributes } };
+  return { ok: true, number: number.number, customer: { id, name, phone, status: status === '' ? null : status, attributes } };
+}
+
+/** A cell of the id column: a whole number from 1 to 2^53 − 1, on every row of the file. */
+function checkId(cell: string, problems: string[]): number | undefined {
+  if (cell === '') {
+    problems.push('id is empty (a file with an id column needs one on every row)');
+    return undefined;
+  }
+  const id = /^[1-9][0-9]{0,15}$/.test(cell) ? Number(cell) : NaN;
+  if (!(id <= MAX_CUSTOMER_ID)) {
+    problems.push(`id "${cell.slice(0, 30)}" is not a whole number from 1 to ${MAX_CUSTOMER_ID}`);
+    return undefined;
+  }
+  return id;
 }
 

@@ -20,7 +20,9 @@ export const customerImportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
       summary: 'Import customers from a CSV file',
       description:
         'Upserts by sanitised phone number: a number a customer already has updates that customer (name, status if given, attributes merged), ' +
-        'a new number creates one. Rows with an invalid number are rejected with their line and reason. The file is streamed in batches of ' +
+        'a new number creates one. With an `id` column (your own customer ids) rows are matched by id instead (the number is updated too), ' +
+        'and a row whose number another customer has is rejected. Rows with an invalid number or id are rejected with their line and reason; ' +
+        'a row that would change nothing is not written (`unchanged`). The file is streamed in batches of ' +
         '1,000 rows, each in its own transaction; a bad header is a 422 before any row is stored.',
       response: { 200: CustomerImportResponse, ...errorResponses(400, 401, 413, 415, 422) },
     },

@@ -15,7 +15,8 @@ export const CustomerImportBodyDoc = {
             format: 'binary',
             contentMediaType: 'text/csv',
             description:
-              'UTF-8 CSV whose first line names the columns: `name` and `phone` (required), `status` (optional), ' +
+              'UTF-8 CSV whose first line names the columns: `name` and `phone` (required), `id` (optional: your own customer id; ' +
+              'with it rows are matched by id, and every row needs one), `status` (optional), ' +
               'and any other column as an attribute (`city` → `{city}` in templates). Quoted fields, CRLF line ends and a BOM are fine. ' +
               `At most ${MAX_IMPORT_BYTES / 1024 ** 3} GiB.`,
           }),
@@ -29,11 +30,12 @@ export const CustomerImportBodyDoc = {
 export const CustomerImportResponse = Type.Object(
   {
     success: Type.Literal(true),
-    created: Type.Integer({ minimum: 0, description: 'Rows whose number no customer had: a new customer each.' }),
+    created: Type.Integer({ minimum: 0, description: 'Rows whose number (or id, in a file with an id column) no customer had: a new customer each.' }),
     updated: Type.Integer({
       minimum: 0,
-      description: 'Rows whose number a customer already had (or an earlier row of the file): that customer was updated.',
+      description: 'Rows whose number (or id) a customer already had, or an earlier row of the file: that customer was updated.',
     }),
+    unchanged: Type.Integer({ minimum: 0, description: 'Rows of an existing customer that would change nothing: not written.' }),
     rejected: Type.Integer({ minimum: 0, description: 'Rows not imported; see rejected_rows.' }),
     rejected_rows: Type.Array(
       Type.Object(
@@ -52,8 +54,9 @@ export const CustomerImportResponse = Type.Object(
     examples: [
       {
         success: true,
-        created: 998,
+        created: 997,
         updated: 1,
+        unchanged: 1,
         rejected: 1,
         rejected_rows: [{ line: 17, reason: 'phone number is too short' }],
         rejected_rows_truncated: false,

@@ -1,6 +1,9 @@
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
 import { invalid } from '../errors.js';
+import { holdAutoIds, keepAutoIdsAbove } from './customer-ids.repository.js';
 import { rememberAttributeKeys } from './customers.repository.js';
 import type { CustomerContext } from './customers.service.js';
 import { CsvRecordParser, CsvTextCheck, isBlankLine, LineCounter, type CsvItem } from './csv-records.js';
@@ -18,6 +21,14 @@ import * as repo from './import.repository.js';
  * row's identity here, and without one the row could only ever be inserted again on every
  * re-import of the same file, piling up duplicates nobody can message.
  *
+ * A file with an `id` column (the integrator's own customer ids) is keyed by id instead: every
+ * row needs one; an id a customer has updates it (its number too), a new id creates the customer
+ * with that id. A number still names one customer in an import: a row whose number another
+ * customer already has (or an earlier row of the file gives to another id) is rejected with its
+ * line and the owner's id, never merged into that customer and never made a second holder of it.
+ *
+ * A customer a row would not change is not written; the answer counts it as `unchanged`.
+ *
  * A failure part-way (a database error, an upload over the size limit) leaves the batches
  * already committed in place; importing the same file again is safe, because it is an upsert.
  */
@@ -30,6 +41,7 @@ export interface RejectedRow {
 export interface ImportResult {
   created: number;
   updated: number;
+  unchanged: number;
   rejected: number;
   /** The first MAX_REJECTED_ROWS_LISTED rejected rows, in file order. */
   rejected_rows: RejectedRow[];
@@ -41,6 +53,7 @@ export interface ImportProgress {
   rows: number;
   created: number;
   updated: number;
+  unchanged: number;
   rejected: number;
   /** Bytes of the file parsed so far. */
   bytes: number;
@@ -83,25 +96,61 @@ export async function importCustomersCsv(ctx: CustomerContext, source: Readable,
   return run.result();
 }
 
-/** Rows waiting to be written, one entry per number: a later row with the same number merges in. */
+/** Rows waiting to be written: one entry per number, or per id in a file with an id column. */
 class Batch {
   readonly byNumber = new Map<string, Pending>();
+  /** id → the row (merged with later rows of that id), its number and the line it came from. */
+  readonly byId = new Map<number, { row: Pending; number: string; line: number }>();
+  /** number → the id an earlier row of this batch gave it. */
+  readonly numberOwner = new Map<string, number>();
   rows = 0;
   readonly keys = new Set<string>();
 
-  add(number: string, row: Pending): void {
+  /** Adds a row; returns why it is rejected instead, if it is. */
+  add(number: string, row: Pending, line: number): string | undefined {
+    if (row.id !== undefined) {
+      const owner = this.numberOwner.get(number);
+      if (owner !== undefined && owner !== row.id) {
+        return `phone ${number} is also on line ${this.byId.get(owner)!.line} for id ${owner}: a number names one customer`;
+      }
+    }
     this.rows += 1;
     for (const key of Object.keys(row.attributes)) this.keys.add(key);
+    if (row.id !== undefined) return this.#addById(row.id, number, row, line);
     const earlier = this.byNumber.get(number);
-    if (!earlier) {
-      this.byNumber.set(number, row);
-      return;
-    }
-    earlier.name = row.name;
-    earlier.phone = row.phone;
-    if (row.status !== null) earlier.status = row.status;
-    Object.assign(earlier.attributes, row.attributes);
+    if (!earlier) this.byNumber.set(number, row);
+    else mergeInto(earlier, row);
+    return undefined;
   }
+
+  #addById(id: number, number: string, row: Pending, line: number): undefined {
+    const earlier = this.byId.get(id);
+    if (!earlier) {
+      this.byId.set(id, { row, number, line });
+    } else {
+      if (this.numberOwner.get(earlier.number) === id) this.numberOwner.delete(earlier.number);
+      mergeInto(earlier.row, row);
+      earlier.number = number;
+      earlier.line = line;
+    }
+    this.numberOwner.set(number, id);
+    return undefined;
+  }
+}
+
+/** A later row of the same customer: its values win, an empty status keeps the earlier one, attributes merge. */
+function mergeInto(earlier: Pending, row: Pending): void {
+  earlier.name = row.name;
+  earlier.phone = row.phone;
+  if (row.status !== null) earlier.status = row.status;
+  Object.assign(earlier.attributes, row.attributes);
+}
+
+interface BatchOutcome {
+  created: number;
+  unchanged: number;
+  /** Rows refused once the database was consulted (a number another customer holds). */
+  rejected: RejectedRow[];
 }
 
 class ImportRun {
@@ -112,6 +161,7 @@ class ImportRun {
   #rows = 0;
   #created = 0;
   #updated = 0;
+  #unchanged = 0;
   #rejected = 0;
   readonly #rejectedRows: RejectedRow[] = [];
   readonly #rememberedKeys = new Set<string>();
@@ -137,8 +187,8 @@ class ImportRun {
     }
     this.#rows += 1;
     const row = checkRow(item, this.#columns, this.ctx.countryCode);
-    if (row.ok) this.#batch.add(row.number, row.customer);
-    else this.#reject(line, row.reason);
+    const problem = row.ok ? this.#batch.add(row.number, row.customer, line) : row.reason;
+    if (problem !== undefined) this.#reject(line, problem);
     if (this.#batch.rows >= this.options.batchSize) return this.#flush();
     if (this.#rows % this.options.batchSize === 0) this.#report();
     return undefined;
@@ -160,8 +210,11 @@ class ImportRun {
     return {
       created: this.#created,
       updated: this.#updated,
+      unchanged: this.#unchanged,
       rejected: this.#rejected,
-      rejected_rows: this.#rejectedRows,
+      // Rows are rejected as they are read, and (a number taken by another customer) when their
+      // batch is written: sorted, the list is in file order again.
+      rejected_rows: [...this.#rejectedRows].sort((a, b) => a.line - b.line),
       rejected_rows_truncated: this.#rejected > this.#rejectedRows.length,
     };
   }
@@ -187,28 +240,65 @@ class ImportRun {
   }
 
   async #write(batch: Batch): Promise<void> {
-    const { db, engine, now } = this.ctx;
+    const { db, engine } = this.ctx;
     const newKeys = [...batch.keys].filter((k) => !this.#rememberedKeys.has(k));
-    const created = await db.transaction().execute(async (trx) => {
+    if (batch.byId.size > 0) await keepAutoIdsAbove(db, engine, Math.max(...batch.byId.keys()));
+    const outcome = await db.transaction().execute(async (trx) => {
       await repo.planForBatchLookups(trx, engine);
-      const ids = await repo.customerIdsByPhone(trx, engine, [...batch.byNumber.keys()]);
-      const inserts: repo.ImportedCustomer[] = [];
-      const updates: repo.CustomerUpdate[] = [];
-      for (const [number, c] of batch.byNumber) {
-        const id = ids.get(number);
-        if (id === undefined) inserts.push({ name: c.name, phone: c.phone, phone_normalized: number, status: c.status ?? 'active', attributes: c.attributes });
-        else updates.push({ id, name: c.name, status: c.status, attributes: c.attributes });
-      }
-      await repo.insertImportedCustomers(trx, engine, inserts, now);
-      // In id order, so two imports touching the same customers lock them in the same order.
-      await repo.updateImportedCustomers(trx, engine, updates.sort((a, b) => a.id - b.id), now);
+      const counts = batch.byId.size > 0 ? await this.#writeById(trx, batch) : await this.#writeByNumber(trx, batch);
       await rememberAttributeKeys(trx, newKeys);
-      return inserts.length;
+      return counts;
     });
     for (const key of newKeys) this.#rememberedKeys.add(key);
-    this.#created += created;
-    this.#updated += batch.rows - created;
+    for (const { line, reason } of outcome.rejected) this.#reject(line, reason);
+    const rows = batch.rows - outcome.rejected.length;
+    this.#created += outcome.created;
+    this.#unchanged += outcome.unchanged;
+    this.#updated += rows - outcome.created - outcome.unchanged;
     this.#report();
+  }
+
+  /** Rows keyed by number: the customer holding it (the oldest, if several), or a new one. */
+  async #writeByNumber(trx: Kysely<DB>, batch: Batch): Promise<BatchOutcome> {
+    const { engine, now } = this.ctx;
+    const ids = await repo.customerIdsByPhone(trx, engine, [...batch.byNumber.keys()]);
+    const inserts: repo.ImportedCustomer[] = [];
+    const updates: repo.CustomerUpdate[] = [];
+    for (const [number, c] of batch.byNumber) {
+      const id = ids.get(number);
+      if (id === undefined) inserts.push({ name: c.name, phone: c.phone, phone_normalized: number, status: c.status ?? 'active', attributes: c.attributes });
+      else updates.push({ id, name: c.name, status: c.status, attributes: c.attributes });
+    }
+    if (inserts.length > 0) await holdAutoIds(trx, engine);
+    await repo.insertImportedCustomers(trx, engine, inserts, now);
+    // In id order, so two imports touching the same customers lock them in the same order.
+    const written = await repo.updateImportedCustomers(trx, engine, updates.sort((a, b) => a.id - b.id), now);
+    return { created: inserts.length, unchanged: updates.length - written, rejected: [] };
+  }
+
+  /** Rows keyed by the integrator's id; a number another customer holds rejects the row. */
+  async #writeById(trx: Kysely<DB>, batch: Batch): Promise<BatchOutcome> {
+    const { engine, now } = this.ctx;
+    const holders = await repo.customersHoldingNumbers(trx, engine, [...batch.numberOwner.keys()]);
+    const rejected: RejectedRow[] = [];
+    const rows: repo.ImportedCustomerWithId[] = [];
+    for (const [id, { row, number, line }] of batch.byId) {
+      const held = holders.get(number) ?? [];
+      const other = held.find((holder) => holder !== id);
+      // A number this customer already shares (the JSON API allows it) stays shared; a new holder is refused.
+      if (other !== undefined && !held.includes(id)) {
+        rejected.push({ line, reason: `phone ${number} belongs to customer ${other}: a number names one customer in an import` });
+        continue;
+      }
+      rows.push({ id, name: row.name, phone: row.phone, phone_normalized: number, status: row.status ?? 'active', attributes: row.attributes });
+    }
+    const created = new Set(await repo.insertImportedCustomersWithIds(trx, engine, rows, now));
+    const updates = rows
+      .filter((r) => !created.has(r.id))
+      .map((r) => ({ id: r.id, name: r.name, phone: r.phone, phone_normalized: r.phone_normalized, status: batch.byId.get(r.id)!.row.status, attributes: r.attributes }))
+      .sort((a, b) => a.id - b.id);
+    const written = await repo.updateImportedCustomers(trx, engine, updates, now);
+    return { created: created.size, unchanged: updates.length - written, rejected };
   }
 
   #report(): void {
@@ -216,6 +306,7 @@ class ImportRun {
       rows: this.#rows,
       created: this.#created,
       updated: this.#updated,
+      unchanged: this.#unchanged,
       rejected: this.#rejected,
       bytes: this.options.bytes(),
     });

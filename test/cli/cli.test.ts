@@ -133,7 +133,7 @@ describe('whatsapp-blast CLI', () => {
       writeFileSync(file, `name,phone,status,city\r\nAni,${mobileNumber(7001)},vip,Jakarta\r\nBad,0812,,\r\n"Budi, Jr.",${mobileNumber(7002)},,Bandung\r\n`);
       const run = await cli(['customers', 'import', file], { env });
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /2 created, 0 updated, 1 rejected \(3 rows\)/);
+      assert.match(run.stdout, /2 created, 0 updated, 0 unchanged, 1 rejected \(3 rows\)/);
       assert.match(run.stdout, /line 3: phone number is too short/);
 
       const { api } = await service();
@@ -145,7 +145,8 @@ describe('whatsapp-blast CLI', () => {
       const json = await cli(['customers', 'import', file, '--json'], { env });
       assert.equal(json.code, 0, json.stderr);
       const body = JSON.parse(json.stdout);
-      assert.deepEqual([body.created, body.updated, body.rejected], [0, 2, 1]);
+      // The same file again changes nothing: nothing is written, both rows count as unchanged.
+      assert.deepEqual([body.created, body.updated, body.unchanged, body.rejected], [0, 0, 2, 1]);
     });
 
     it('a missing file is exit 2; a bad header is exit 1 and says why', async () => {

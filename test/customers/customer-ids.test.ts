@@ -78,6 +78,17 @@ describe('customers with the integrator’s own ids', () => {
     assert.equal((await svc.api.get(`${CUSTOMERS}/201`)).body.data.name, 'Dewi Lestari');
   });
 
+  it('with Prefer: return=minimal answers the counts only', async () => {
+    const post = () => svc.api.request('POST', CUSTOMERS, { customers: [{ id: 251, name: 'Min' }, { id: 252, name: 'Imal' }] }, { headers: { prefer: 'return=minimal' } });
+    const first = await post();
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.deepEqual(first.body, { success: true, created: 2, updated: 0, unchanged: 0 });
+    assert.equal(first.headers.get('preference-applied'), 'return=minimal');
+    const again = await post();
+    assert.deepEqual([again.status, again.body], [200, { success: true, created: 0, updated: 0, unchanged: 2 }]);
+    assert.equal((await svc.api.get(`${CUSTOMERS}/252`)).body.data.name, 'Imal');
+  });
+
   it('keeps an opt-out across a sync', async () => {
     await saved({ id: 301, name: 'Rina', phone: mobileNumber(301) }, 201);
     assert.equal((await svc.api.patch(`${CUSTOMERS}/301`, { opted_out: true })).status, 200);

@@ -143,6 +143,73 @@ describe('customers CSV import', () => {
     assert.equal(again.name, 'Batch again 499');
   });
 
+  describe('with an id column (the integrator’s own ids)', () => {
+    it('creates customers under the ids given, updates them by id (number included), and writes nothing unchanged', async () => {
+      const csv = ['id,name,phone,status,city', `9101,Ani,${mobileNumber(9101)},vip,Jakarta`, `9102,Budi,${mobileNumber(9102)},,Bandung`, ''].join('\n');
+      const first = await importCsv(csv);
+      assert.deepEqual([first.created, first.updated, first.unchanged, first.rejected], [2, 0, 0, 0]);
+      const ani = (await svc.api.get('/api/v1/customers/9101')).body.data;
+      assert.deepEqual([ani.name, ani.whatsapp_number, ani.status, ani.attributes], ['Ani', wa(9101), 'vip', { city: 'Jakarta' }]);
+
+      const again = await importCsv(csv);
+      assert.deepEqual([again.created, again.updated, again.unchanged, again.rejected], [0, 0, 2, 0]);
+      assert.equal((await svc.api.get('/api/v1/customers/9101')).body.data.updated_at, ani.updated_at, 'not rewritten');
+
+      // A new number for id 9102, an empty status keeps the stored one, attributes merge.
+      const moved = await importCsv(`id,name,phone,status,tier\n9102,Budi S,${mobileNumber(9103)},,gold\n`);
+      assert.deepEqual([moved.created, moved.updated, moved.unchanged], [0, 1, 0]);
+      const budi = (await svc.api.get('/api/v1/customers/9102')).body.data;
+      assert.deepEqual([budi.name, budi.whatsapp_number, budi.status, budi.attributes], ['Budi S', wa(9103), 'active', { city: 'Bandung', tier: 'gold' }]);
+
+      // Blasts take these ids as they are.
+      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: [9101, 9102], message: 'Halo {name}' });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      await svc.api.waitForBlast(res.body.blast_id);
+      const logs = await svc.api.allLogs(res.body.blast_id);
+      assert.deepEqual(logs.map((l) => l.customer_id).sort(), [9101, 9102]);
+    });
+
+    it('rejects, with line and reason, a number another customer has, a bad or missing id; the same id later in the file merges', async () => {
+      const [other] = await svc.api.createCustomers([{ name: 'Owner', phone: mobileNumber(9201) }]);
+      const before = await total();
+      const csv = [
+        'ID,name,phone',
+        `9301,Taken,${mobileNumber(9201)}`, // line 2: the number is customer `other`'s
+        `,No id,${mobileNumber(9302)}`, // 3
+        `0,Zero,${mobileNumber(9303)}`, // 4
+        `12.5,Fraction,${mobileNumber(9304)}`, // 5
+        `9007199254740992,Too big,${mobileNumber(9305)}`, // 6
+        `abc,Letters,${mobileNumber(9306)}`, // 7
+        `9307,Good,${mobileNumber(9307)}`, // 8
+        `9308,Same number as line 8,${mobileNumber(9307)}`, // 9
+        `9307,Good again,${mobileNumber(9307)}`, // 10: same id as line 8, merges
+        '',
+      ].join('\n');
+      const body = await importCsv(csv);
+      assert.deepEqual([body.created, body.updated, body.unchanged, body.rejected], [1, 1, 0, 7]);
+      assert.deepEqual(body.rejected_rows.map((r: any) => r.line), [2, 3, 4, 5, 6, 7, 9]);
+      const reasons = body.rejected_rows.map((r: any) => r.reason);
+      assert.match(reasons[0], new RegExp(`belongs to customer ${other!.id}`));
+      assert.match(reasons[1], /id is empty/);
+      for (const reason of reasons.slice(2, 6)) assert.match(reason, /not a whole number from 1 to 9007199254740991/);
+      assert.match(reasons[6], /also on line 8 for id 9307/);
+      assert.equal(await total(), before + 1);
+      assert.equal((await svc.api.get('/api/v1/customers/9307')).body.data.name, 'Good again');
+      assert.equal((await svc.api.get('/api/v1/customers/9301')).status, 404);
+      assert.equal((await svc.api.get(`/api/v1/customers/${other!.id}`)).body.data.name, 'Owner', 'never merged into the owner');
+    });
+
+    it('gives customers created later without an id ids above the imported ones', async () => {
+      await importCsv(`id,name,phone\n5000000,High,${mobileNumber(9401)}\n`);
+      const [auto] = await svc.api.createCustomers([{ name: 'After import', phone: mobileNumber(9402) }]);
+      assert.ok(auto!.id > 5_000_000, `${auto!.id}`);
+      const byNumberImport = await importCsv(`name,phone\nBy number,${mobileNumber(9403)}\n`);
+      assert.equal(byNumberImport.created, 1);
+      const [created] = await byNumber(wa(9403));
+      assert.ok(created.id > auto!.id);
+    });
+  });
+
   it('rejects a malformed row (an unclosed quote) with its line and keeps the rows before it', async () => {
     const body = await importCsv(`name,phone\nGood,${mobileNumber(1501)}\nBroken,"${mobileNumber(1502)}\n`);
     assert.deepEqual([body.created, body.rejected], [1, 1]);
@@ -153,7 +220,7 @@ describe('customers CSV import', () => {
   describe('a bad header is a 422 and stores nothing', () => {
     const cases: [string, string, RegExp][] = [
       ['an invalid attribute name', `name,phone,1st city\nA,${mobileNumber(1601)},X\n`, /not a valid attribute name/],
-      ['a reserved column', `name,phone,id\nA,${mobileNumber(1601)},7\n`, /reserved/],
+      ['an id column twice', `id,name,phone,ID\n7,A,${mobileNumber(1601)},7\n`, /"ID" repeats column 1/],
       ['no phone column', `name,mobile\nA,${mobileNumber(1601)}\n`, /"phone" column is missing/],
       ['no name column', `phone\n${mobileNumber(1601)}\n`, /"name" column is missing/],
       ['a repeated column', `name,phone,city,city\nA,${mobileNumber(1601)},X,Y\n`, /repeats column 3/],
