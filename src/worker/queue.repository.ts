@@ -334,7 +334,22 @@ async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDel
       .where('id', '=', blastId)
       .execute();
     await completeIfDone(db, blastId, now);
+    if (d.sent > 0) await reviseFailedBlast(db, blastId);
   }
+}
+
+const NOTHING_SENT = 'no message could be sent: see the recipients\' errors';
+
+/** A blast failed as "nothing sent" whose late outcome says a message was sent after all: completed. */
+async function reviseFailedBlast(db: Kysely<DB>, blastId: number): Promise<void> {
+  await db
+    .updateTable('whatsapp_blasts')
+    .set({ status: 'completed', status_reason: null })
+    .where('id', '=', blastId)
+    .where('status', '=', 'failed')
+    .where('status_reason', '=', NOTHING_SENT)
+    .where('sent_count', '>', 0)
+    .execute();
 }
 
 /** A blast whose every recipient is final is completed, or failed when nothing was sent. */
@@ -351,7 +366,7 @@ export async function completeIfDone(db: Kysely<DB>, blastId: number, now: numbe
         .then('no customer matched the target')
         .when('failed_count', '=', 0)
         .then('no recipient had a usable phone number')
-        .else('no message could be sent: see the recipients\' errors')
+        .else(NOTHING_SENT)
         .end(),
       completed_at: now,
     }))

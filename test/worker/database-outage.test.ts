@@ -116,7 +116,7 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     fake.latencyMs = 20;
     const customers = await api.createCustomers(Array.from({ length: 150 }, (_, i) => ({ name: `R${i}`, phone: mobileNumber(1000 + i) })));
     const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    await waitFor(async () => fake.requests.length >= 50 || undefined, 30_000, "50 sends");
+    await waitFor(async () => fake.requests.length >= 50 || undefined, 30_000, '50 sends');
     await cluster.restart();
 
     const blast = await api.waitForBlast(res.body.blast_id, undefined, 60_000);
@@ -124,7 +124,7 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     const targets = fake.requests.map((r) => r.form.target);
     assert.equal(new Set(targets).size, targets.length, 'a recipient was sent twice');
     assert.equal(logs.filter((l) => l.error_message === DELIVERY_UNKNOWN).length, 0, 'a restart alone left a recipient "delivery unknown"');
-    assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ["completed", 150, 0]);
+    assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 150, 0]);
     assert.equal(targets.length, 150);
     assert.ok(workers.every(alive), 'a worker died at the restart');
     assert.ok(workers.some((w) => w.lines.some((l) => /database connection lost|database unreachable/.test(l))), 'the outage was logged');
