@@ -7,6 +7,7 @@ import { benchAccept } from './accept.js';
 import { dropAll, PG_SERVER_URL, postgresVersion } from './db.js';
 import { benchDispatch } from './dispatch.js';
 import { benchExpand } from './expand.js';
+import { benchFaults } from './faults.js';
 import { benchMemory } from './memory.js';
 import { benchImport } from './import.js';
 import { benchSenders } from './senders.js';
@@ -19,7 +20,7 @@ import { children, idleShare, sec } from './util.js';
  * (all by default) on each engine, prints one table, and saves it under bench/results/.
  * Every option also reads an environment variable (BENCH_<NAME>); the command line wins.
  */
-const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [options]
+const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [faults] [options]
 
   --engine=sqlite,postgres   engines to run on (BENCH_ENGINE; default both; "pg" = postgres)
   --size=N                   customers for every chosen benchmark (BENCH_SIZE)
@@ -28,6 +29,8 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
   --import-size=N            default 1000000 (CSV rows)
   --sync-size=N              default 1000000 (customers synced by id over HTTP, three passes)
   --senders-size=N           recipients per sender in senders (default 100: one blast through 1 sender, one through 5)
+  --faults-size=N            recipients in faults (default 10000): 20 worker kills, one PostgreSQL restart (own
+                             throw-away cluster, needs initdb), a flaky gateway
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
@@ -54,10 +57,11 @@ const BENCHMARKS = {
   import: benchImport,
   senders: benchSenders,
   sync: benchSync,
+  faults: benchFaults,
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
-const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000 };
-const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000 };
+const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000, faults: 10_000 };
+const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000, faults: 1_000 };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string>();

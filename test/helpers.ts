@@ -187,7 +187,8 @@ export class Api {
   async waitForBlast(id: number, done: (blast: any) => boolean = (b) => ['completed', 'failed'].includes(b.status), timeoutMs = 20_000): Promise<any> {
     return waitFor(async () => {
       const res = await this.get(`/api/v1/whatsapp/blast/${id}`);
-      return done(res.body.data) ? res.body.data : undefined;
+      // A 503 (the database restarting under a fault test) is not an answer yet: ask again.
+      return res.status === 200 && done(res.body.data) ? res.body.data : undefined;
     }, timeoutMs, `blast ${id}`);
   }
 

@@ -63,8 +63,8 @@ export function spawnNode(args: string[], env: Record<string, string | undefined
 }
 
 /** The URL an API process listens on, from its start-up log line. */
-export async function apiUrlOf(proc: ServiceProcess): Promise<string> {
-  const line = await proc.waitForLine(/whatsapp-blast is running/);
+export async function apiUrlOf(proc: ServiceProcess, timeoutMs?: number): Promise<string> {
+  const line = await proc.waitForLine(/whatsapp-blast is running/, timeoutMs);
   const url = (JSON.parse(line) as { url?: string }).url;
   if (!url) throw new Error(`no url in ${line}`);
   return url;

@@ -380,7 +380,26 @@ async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDel
       .where('id', '=', blastId)
       .execute();
     await completeIfDone(db, blastId, now);
+    if (d.sent > 0) await reviseFailedBlast(db, blastId, now);
   }
+}
+
+const NOTHING_SENT = 'no message could be sent: see the recipients\' errors';
+
+const FINISHED_BLAST = ['status', 'status_reason', 'target_count', 'sent_count', 'failed_count', 'skipped_count', 'cancelled_count'] as const;
+
+/** A blast failed as "nothing sent" whose late outcome says a message was sent after all: completed (with its event). */
+async function reviseFailedBlast(db: Kysely<DB>, blastId: number, now: number): Promise<void> {
+  const revised = await db
+    .updateTable('whatsapp_blasts')
+    .set({ status: 'completed', status_reason: null })
+    .where('id', '=', blastId)
+    .where('status', '=', 'failed')
+    .where('status_reason', '=', NOTHING_SENT)
+    .where('sent_count', '>', 0)
+    .returning(FINISHED_BLAST)
+    .executeTakeFirst();
+  if (revised) await recordFinishedEvent(db, blastId, revised, now);
 }
 
 /** A blast whose every recipient is final is completed, or failed when nothing was sent (with its event). */
@@ -397,7 +416,7 @@ export async function completeIfDone(db: Kysely<DB>, blastId: number, now: numbe
         .then('no customer matched the target')
         .when('failed_count', '=', 0)
         .then('no recipient had a usable phone number')
-        .else('no message could be sent: see the recipients\' errors')
+        .else(NOTHING_SENT)
         .end(),
       completed_at: now,
     }))
@@ -405,9 +424,14 @@ export async function completeIfDone(db: Kysely<DB>, blastId: number, now: numbe
     .where('pending_count', '=', 0)
     .where('expanded_at', 'is not', null)
     .where('status', 'in', ['scheduled', 'queued', 'processing'])
-    .returning(['status', 'status_reason', 'target_count', 'sent_count', 'failed_count', 'skipped_count', 'cancelled_count'])
+    .returning(FINISHED_BLAST)
     .executeTakeFirst();
-  if (!finished) return;
+  if (finished) await recordFinishedEvent(db, blastId, finished, now);
+}
+
+type FinishedBlast = { status: BlastStatus; status_reason: string | null } & Record<'target_count' | 'sent_count' | 'failed_count' | 'skipped_count' | 'cancelled_count', number | string | bigint>;
+
+async function recordFinishedEvent(db: Kysely<DB>, blastId: number, finished: FinishedBlast, now: number): Promise<void> {
   const type = finished.status === 'completed' ? 'blast.completed' : 'blast.failed';
   const counts = {
     target: Number(finished.target_count),

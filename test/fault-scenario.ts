@@ -1,0 +1,274 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connect } from '../src/db/connection.js';
+import { DELIVERY_UNKNOWN } from '../src/worker/queue.repository.js';
+import { ADMIN, Api, mobileNumber, waitFor } from './helpers.js';
+import { apiUrlOf, spawnService, type ServiceProcess } from './process-helpers.js';
+import { FAIL_200_REASON, startFlakyGateway, type Fault } from './fakes/flaky-gateway.js';
+import { startPgCluster, type PgCluster } from './pg-cluster.js';
+
+/**
+ * Issue 10's fault injection, shared by test/worker/faults.test.ts (short) and
+ * `npm run bench -- faults` (long): one blast through several worker processes (src/main.ts,
+ * ROLE=worker) and several sending numbers, while workers are SIGKILLed mid-send and replaced,
+ * PostgreSQL restarts (a throw-away cluster; the embedded engine has no server to restart), and
+ * the gateway refuses, rate-limits, hangs, resets or fails inside HTTP 200. It then reads the
+ * database and lists every broken promise in `problems`.
+ */
+export interface FaultPlan {
+  engine: 'postgres' | 'sqlite';
+  recipients: number;
+  /** Sending numbers (each one lane at a time, across all workers). */
+  senders: number;
+  /** Worker processes kept running (a killed one is replaced at once). */
+  workers: number;
+  kills: number;
+  /** PostgreSQL restarts (ignored on sqlite). */
+  restarts: number;
+  /** Share of requests the gateway mistreats. */
+  faultRate: number;
+  seed: number;
+  /** The blast must finish within this, without an operator. */
+  timeoutMs: number;
+  log?: (line: string) => void;
+}
+
+export interface FaultReport {
+  recipients: number;
+  ms: number;
+  requests: number;
+  injected: Record<Fault, number>;
+  kills: number;
+  restarts: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Rows the recovery marked "delivery unknown" (a worker killed with them claimed). */
+  unknownAfterKill: number;
+  /** Rows whose send timed out or was reset ("delivery unknown" from the gateway call). */
+  unknownAfterHangOrReset: number;
+  /** Numbers the gateway may have delivered to twice (must be 0). */
+  duplicates: number;
+  /** Every broken promise, in words; empty when the run kept them all. */
+  problems: string[];
+  /** Worker processes that exited by themselves (not killed by the run). */
+  unexpectedExits: number;
+}
+
+const TOKEN = 'fonnte-faults-token-0123456789';
+/**
+ * Hung requests cost a lane this long. Not shorter: on a busy machine (CI, shared hosts) a
+ * 25 ms answer can miss a 1 s time-out, which is a real "delivery unknown", not an injected one.
+ */
+const GATEWAY_TIMEOUT_MS = 5000;
+const CONCURRENCY = 2;
+
+export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
+  const log = plan.log ?? (() => {});
+  const gateway = await startFlakyGateway({ token: TOKEN, rate: plan.faultRate, seed: plan.seed, latencyMs: 25 });
+  let cluster: PgCluster | undefined;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'wb-faults-'));
+  const procs: ServiceProcess[] = [];
+  const killed = new Set<ServiceProcess>();
+  try {
+    let databaseUrl: string | undefined;
+    if (plan.engine === 'postgres') {
+      cluster = await startPgCluster();
+      databaseUrl = await cluster.createDatabase('faults');
+    }
+    const env = (role: string): Record<string, string | undefined> => ({
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      ROLE: role,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      SECRET_KEY: SECRET_KEY,
+      WA_GATEWAY: 'fonnte',
+      FONNTE_TOKEN: TOKEN,
+      FONNTE_BASE_URL: gateway.fake.url,
+      // A pause (of 1-2 ms) means one recipient per claim: a kill leaves at most one unknown per lane.
+      SEND_DELAY_MIN_MS: '1',
+      SEND_DELAY_MAX_MS: '2',
+      GATEWAY_TIMEOUT_MS: String(GATEWAY_TIMEOUT_MS),
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      RETRY_BASE_MS: '50',
+      RETRY_MAX_MS: '500',
+      WORKER_POLL_MS: '100',
+      DB_RETRY_BASE_MS: '50',
+      DB_RETRY_MAX_MS: '500',
+      QUIET_HOURS: 'off',
+      LOGIN_RATE_LIMIT_PER_IP: '10000',
+      LOGIN_RATE_LIMIT_PER_EMAIL: '10000',
+      API_RATE_LIMIT_PER_MINUTE: '1000000',
+    });
+    const spawn = (role: string) => {
+      const proc = spawnService(env(role));
+      procs.push(proc);
+      return proc;
+    };
+
+    const apiProc = spawn('api');
+    const api = new Api(await apiUrlOf(apiProc, 120_000));
+    await api.login();
+    for (let i = 0; i < plan.senders; i++) {
+      const res = await api.post('/api/v1/senders', {
+        name: `faults ${i}`,
+        provider: 'fonnte',
+        display_number: `0812${String(7_000_000 + i).padStart(8, '0')}`,
+        credentials: { FONNTE_TOKEN: TOKEN, FONNTE_BASE_URL: gateway.fake.url },
+        pause_min_ms: 1,
+        pause_max_ms: 2,
+      });
+      if (res.status !== 201) throw new Error(`sender rejected: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    for (let from = 0; from < plan.recipients; from += 5_000) {
+      const batch = Array.from({ length: Math.min(5_000, plan.recipients - from) }, (_, i) => ({ name: `F${from + i}`, phone: mobileNumber(from + i) }));
+      await api.createCustomers(batch);
+    }
+    let workers = Array.from({ length: plan.workers }, () => spawn('worker'));
+    await Promise.all(workers.map((w) => w.waitForLine(/worker started/, 120_000)));
+    log(`${plan.workers} workers started; blast to ${plan.recipients} recipients through ${plan.senders} numbers`);
+
+    const started = Date.now();
+    const posted = await api.post('/api/v1/whatsapp/blast', { target_type: 'all', message: 'Halo {name}' });
+    if (posted.status !== 202) throw new Error(`blast rejected: ${posted.status} ${JSON.stringify(posted.body)}`);
+    const blastId = Number(posted.body.blast_id);
+
+    // Faults spread over the blast: kills at even steps of progress, restarts in between.
+    const restarts = plan.engine === 'postgres' ? plan.restarts : 0;
+    const events: { at: number; kind: 'kill' | 'restart' }[] = [
+      ...Array.from({ length: plan.kills }, (_, k) => ({ at: ((k + 1) / (plan.kills + 1)) * 0.9, kind: 'kill' as const })),
+      ...Array.from({ length: restarts }, (_, r) => ({ at: ((r + 0.5) / restarts) * 0.8, kind: 'restart' as const })),
+    ].sort((a, b) => a.at - b.at);
+    let kills = 0;
+    let restarted = 0;
+    let pick = plan.seed;
+    for (const event of events) {
+      const goal = Math.ceil(event.at * plan.recipients);
+      await waitFor(async () => gateway.count() >= goal || undefined, plan.timeoutMs, `${goal} requests at the gateway`);
+      if (event.kind === 'restart') {
+        await cluster!.restart();
+        restarted += 1;
+        log(`PostgreSQL restarted at ${gateway.count()} requests`);
+        continue;
+      }
+      // Right after a request arrives: with the gateway's latency, a send is in flight.
+      const seen = gateway.count();
+      await waitFor(async () => gateway.count() > seen || undefined, 30_000, 'a request in flight');
+      const victim = workers[(pick = (pick * 1103515245 + 12345) >>> 0) % workers.length]!;
+      killed.add(victim);
+      victim.child.kill('SIGKILL');
+      await victim.exited;
+      kills += 1;
+      workers = [...workers.filter((w) => w !== victim), spawn('worker')];
+      log(`killed worker ${victim.child.pid} at ${gateway.count()} requests (${kills}/${plan.kills})`);
+    }
+
+    const blast = await api.waitForBlast(blastId, undefined, plan.timeoutMs);
+    const ms = Date.now() - started;
+    log(`blast ${blast.status} in ${(ms / 1000).toFixed(1)} s`);
+    const report = await inspect(plan, databaseUrl, dataDir, blastId, gateway, procs.filter((p) => killed.has(p)).map((p) => p.child.pid!));
+    const unexpectedExits = procs.filter((p) => !killed.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null)).length;
+    if (unexpectedExits > 0) report.problems.push(`${unexpectedExits} processes exited by themselves`);
+    // A replacement may still be loading (before its SIGTERM handler exists): let it start first.
+    const running = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+    await Promise.all(running.map((p) => p.waitForLine(/whatsapp-blast is running/, 120_000).catch(() => undefined)));
+    for (const p of running) p.child.kill('SIGTERM');
+    const codes = await Promise.all(procs.filter((p) => !killed.has(p)).map((p) => p.exited));
+    if (codes.some((c) => c !== 0)) report.problems.push(`exit codes after SIGTERM: ${codes.join(', ')}`);
+    return { ...report, ms, kills, restarts: restarted, unexpectedExits };
+  } finally {
+    for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    await Promise.all(procs.map((p) => p.exited));
+    await gateway.close();
+    await cluster?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const SECRET_KEY = randomBytes(32).toString('hex');
+
+/** Reads the outcome from the database and checks every promise against what the gateway saw. */
+async function inspect(
+  plan: FaultPlan,
+  databaseUrl: string | undefined,
+  dataDir: string,
+  blastId: number,
+  gateway: Awaited<ReturnType<typeof startFlakyGateway>>,
+  killedPids: number[],
+) {
+  const database = connect({ databaseUrl, dataDir, poolSize: 2 });
+  try {
+    const blast = await database.db.selectFrom('whatsapp_blasts').selectAll().where('id', '=', blastId).executeTakeFirstOrThrow();
+    const rows = await database.db
+      .selectFrom('whatsapp_blast_logs')
+      .select(['id', 'phone_number', 'status', 'error_message', 'claim_owner', 'provider_message_id'])
+      .where('blast_id', '=', blastId)
+      .execute();
+    const problems: string[] = [];
+    const count = (status: string) => rows.filter((r) => r.status === status).length;
+    if (blast.status !== 'completed') problems.push(`blast ended ${blast.status}`);
+    if (rows.length !== plan.recipients) problems.push(`${rows.length} rows for ${plan.recipients} recipients`);
+    const open = rows.filter((r) => !['sent', 'failed', 'skipped'].includes(r.status));
+    if (open.length > 0) problems.push(`${open.length} recipients not final (lost): ${open.slice(0, 5).map((r) => r.status).join(', ')}`);
+    const counters = [Number(blast.sent_count), Number(blast.failed_count), Number(blast.skipped_count), Number(blast.pending_count)];
+    const actual = [count('sent'), count('failed'), count('skipped'), open.length];
+    if (counters.join() !== actual.join()) problems.push(`counters ${counters.join('/')} but rows ${actual.join('/')} (sent/failed/skipped/pending)`);
+
+    // Duplicates: a number given two answers that may each have delivered (a success, a hang, a reset).
+    let duplicates = 0;
+    for (const [target, answers] of gateway.answers) {
+      const delivering = answers.filter((a) => 'sent' in a || a.fault === 'hang' || a.fault === 'reset').length;
+      if (delivering > 1) {
+        duplicates += 1;
+        if (duplicates <= 5) problems.push(`${target} may have received ${delivering} messages`);
+      }
+    }
+
+    const killedPid = (owner: string | null) => {
+      const pid = /:(\d+):[0-9a-f]{8}#\d+$/.exec(owner ?? '')?.[1];
+      return pid !== undefined && killedPids.includes(Number(pid));
+    };
+    let unknownAfterKill = 0;
+    let unknownAfterHangOrReset = 0;
+    for (const row of rows) {
+      const target = row.phone_number ?? '';
+      const answers = gateway.answers.get(target) ?? [];
+      const last = answers.at(-1);
+      if (row.status === 'sent') {
+        const given = answers.filter((a): a is { sent: string } => 'sent' in a).map((a) => a.sent);
+        if (!given.includes(row.provider_message_id ?? '')) problems.push(`${row.phone_number} recorded sent with id ${row.provider_message_id}, not one the gateway gave (${given.join(', ')})`);
+      } else if (row.error_message === DELIVERY_UNKNOWN) {
+        unknownAfterKill += 1;
+        // Only a killed worker's claim may end "unknown" this way (a restart must not).
+        if (!killedPid(row.claim_owner)) problems.push(`${row.phone_number} "delivery unknown" without a kill (claimed by ${row.claim_owner})`);
+      } else if (row.error_message?.startsWith('delivery unknown')) {
+        unknownAfterHangOrReset += 1;
+        if (!gateway.uncertain.has(target)) problems.push(`${row.phone_number} "${row.error_message}" but the gateway neither hung nor reset it`);
+      } else if (row.status === 'failed') {
+        const explained = row.error_message?.includes(FAIL_200_REASON) ? last && 'fault' in last && last.fault === 'fail200' : /gave up after/.test(row.error_message ?? '');
+        if (!explained) problems.push(`${row.phone_number} failed: ${row.error_message}`);
+      }
+    }
+    // With one recipient per claim, a kill leaves at most one unknown per lane of that worker.
+    if (unknownAfterKill > killedPids.length * CONCURRENCY) problems.push(`${unknownAfterKill} "delivery unknown" after ${killedPids.length} kills of ${CONCURRENCY} lanes`);
+    return {
+      recipients: plan.recipients,
+      requests: gateway.count(),
+      injected: { ...gateway.injected },
+      sent: count('sent'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+      unknownAfterKill,
+      unknownAfterHangOrReset,
+      duplicates,
+      problems,
+    };
+  } finally {
+    await database.close();
+  }
+}
