@@ -119,7 +119,9 @@ describe('outbound webhooks: a receiver that is down', () => {
   });
 
   it('gets every event, once and in order, when it is back', async () => {
-    const { id } = await subscribe(svc, receiver.url, ['blast.queued', 'blast.started', 'message.sent', 'blast.completed']);
+    const { id, secret } = await subscribe(svc, receiver.url, ['blast.queued', 'blast.started', 'message.sent', 'blast.completed']);
+    const stored = await svc.service.database.db.selectFrom('webhook_subscriptions').select('secret').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal(stored.secret, `plain.${secret}`, 'without SECRET_KEY the secret is stored as is (docs/webhooks.md)');
     const port = receiver.port;
     await receiver.close();
     const customers = await svc.api.createCustomers(Array.from({ length: 3 }, (_, i) => ({ name: `D${i}`, phone: mobileNumber(100 + i) })));
@@ -149,7 +151,14 @@ describe('outbound webhooks: given up after the retry period, redelivered by han
 
   before(async () => {
     receiver = await startWebhookReceiver();
-    svc = await startTestService({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_RETRY_MAX_MS: '50', WEBHOOK_RETRY_FOR_MS: '300' });
+    // With SECRET_KEY: the signing secret is stored encrypted (the other services store it as is).
+    svc = await startTestService({
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_BASE_MS: '20',
+      WEBHOOK_RETRY_MAX_MS: '50',
+      WEBHOOK_RETRY_FOR_MS: '300',
+      SECRET_KEY: 'ab'.repeat(32),
+    });
   });
   after(async () => {
     await svc.stop();
@@ -159,6 +168,9 @@ describe('outbound webhooks: given up after the retry period, redelivered by han
   it('marks the event failed with the last error, and sends it again on request', async () => {
     receiver.answer = { http: 503, body: 'maintenance' };
     const { id, secret } = await subscribe(svc, receiver.url, ['blast.queued']);
+    const stored = await svc.service.database.db.selectFrom('webhook_subscriptions').select('secret').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.match(stored.secret, /^v1\./);
+    assert.ok(!stored.secret.includes(secret.slice(6)), 'stored encrypted, not as is');
     const [customer] = await svc.api.createCustomers([{ name: 'R', phone: mobileNumber(200) }]);
     const blastId = (await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: [customer!.id], message: 'Halo' })).body.blast_id;
     const failed = await waitFor(async () => (await svc.api.get(`/api/v1/webhooks/${id}/deliveries?status=failed`)).body.data[0], 10_000, 'a failed delivery');
