@@ -11,6 +11,7 @@ import { blastEventRoutes } from './blasts/events.routes.js';
 import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { senderRoutes } from './senders/senders.routes.js';
+import { consoleRoutes } from './http/console.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { HealthzSchema, ReadyzSchema } from './http/health.schema.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -37,6 +38,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installErrorHandling(app);
   echoRequestIds(app);
   await installProtection(app, ctx.config); // security headers, CORS, rate limits: before any route
+  // The admin console's pages are not part of the API: registered before the OpenAPI generator sees routes.
+  await app.register(consoleRoutes, { consoleDir: ctx.config.consoleDir });
   await registerOpenApi(app); // before any route: it documents the routes registered after it
   await app.register(multipart, {
     limits: { fileSize: MAX_IMAGE_BYTES, files: 1, fields: 20, fieldSize: 4 * 1024 * 1024, parts: 25 },

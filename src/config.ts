@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { envSchema } from 'env-schema';
 import { Type, type Static } from '@sinclair/typebox';
 import { isValidTimeZone } from './schedule/local-time.js';
@@ -58,9 +60,14 @@ const EnvSchema = Type.Object({
   QUIET_HOURS: Type.String({ default: '21:00-08:00' }),
   /** IANA time zone of quiet hours and of the day that daily caps count. */
   TIMEZONE: Type.String({ default: 'Asia/Jakarta' }),
+  /** Folder of the built admin console (index.html, assets/); default: the package's dist/console. */
+  CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 type Env = Static<typeof EnvSchema>;
+
+/** src/config.ts and dist/config.js are both one level below the package root. */
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../dist/console/', import.meta.url));
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -99,6 +106,8 @@ export interface Config {
   /** The default quiet hours; null when off. */
   quietHours: QuietHours | null;
   timeZone: string;
+  /** Absolute path of the built admin console. */
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -163,6 +172,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     secretKey: env.SECRET_KEY === undefined ? undefined : Buffer.from(env.SECRET_KEY, 'hex'),
     quietHours,
     timeZone: env.TIMEZONE,
+    consoleDir: path.resolve(env.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
   });
 }
 
