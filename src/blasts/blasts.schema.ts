@@ -69,6 +69,9 @@ export const HistoryQuery = Type.Object(
 export const LogsQuery = Type.Object(
   {
     status: Type.Optional(LogStatusValue),
+    search: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Part of the number sent to, or of the customer\'s name or phone (any case).' }),
+    ),
     page: Type.Integer({ minimum: 1, default: 1 }),
     per_page: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     /** Keyset paging for big blasts: the `next_cursor` of the previous page. */
@@ -229,6 +232,7 @@ export const BlastLogResponse = Type.Object(
   {
     id: Type.Integer(),
     customer_id: Type.Integer(),
+    customer_name: Nullable(Type.String({ description: "The customer's current name; null once the customer is deleted." })),
     phone_number: Nullable(Type.String()),
     status: Type.String({ description: '`pending`, `sending`, `sent`, `delivered`, `read`, `failed` or `skipped` (later versions may add states).' }),
     error_message: Nullable(Type.String()),
@@ -262,6 +266,7 @@ export const BlastLogsResponse = Type.Object(
           {
             id: 9001,
             customer_id: 101,
+            customer_name: 'Budi',
             phone_number: '6281234567890',
             status: 'sent',
             error_message: null,

@@ -2169,6 +2169,8 @@ export interface paths {
                     cursor?: number;
                     page: number;
                     per_page: number;
+                    /** @description Part of the number sent to, or of the customer's name or phone (any case). */
+                    search?: string;
                     status?: "pending" | "sending" | "sent" | "delivered" | "read" | "failed" | "skipped" | "cancelled";
                 };
                 header?: never;
@@ -2192,6 +2194,7 @@ export interface paths {
                          *         {
                          *           "id": 9001,
                          *           "customer_id": 101,
+                         *           "customer_name": "Budi",
                          *           "phone_number": "6281234567890",
                          *           "status": "sent",
                          *           "error_message": null,
@@ -2215,6 +2218,7 @@ export interface paths {
                             data: ({
                                 attempts: number;
                                 customer_id: number;
+                                customer_name: string | null;
                                 delivered_at: string | null;
                                 error_message: string | null;
                                 id: number;
