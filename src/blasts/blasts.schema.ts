@@ -94,6 +94,9 @@ export const BlastMultipartDoc = Type.Object(
     message: BlastRequest.properties.message,
     template: Type.Optional(Type.String({ description: 'JSON text, for example `{"name":"promo_juni","language":"id","body_params":["{name}"]}`.' })),
     title: Type.Optional(Type.String({ maxLength: 200 })),
+    send_at: BlastRequest.properties.send_at,
+    quiet_hours: BlastRequest.properties.quiet_hours,
+    sender_ids: Type.Optional(Type.String({ description: 'JSON text, for example `[1,2]`.' })),
     image: Type.Optional(
       Type.String({ format: 'binary', contentMediaType: 'image/*', description: 'JPEG or PNG (judged by its bytes), at most 5 MB.' }),
     ),

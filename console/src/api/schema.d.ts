@@ -1680,6 +1680,19 @@ export interface paths {
                         image?: string;
                         /** @example Halo {name}, kami ada promo spesial untuk Anda! */
                         message?: string;
+                        /**
+                         * @description This blast's quiet hours in TIMEZONE, `HH:MM-HH:MM` or `off`; default QUIET_HOURS.
+                         * @example 21:00-08:00
+                         */
+                        quiet_hours?: string;
+                        /**
+                         * Format: date-time
+                         * @description Send from this time on (ISO-8601 with offset); the blast is `scheduled` until then.
+                         * @example 2026-12-01T09:00:00+07:00
+                         */
+                        send_at?: string;
+                        /** @description JSON text, for example `[1,2]`. */
+                        sender_ids?: string;
                         target_type: "selected" | "all" | "filter";
                         /** @description JSON text, for example `{"name":"promo_juni","language":"id","body_params":["{name}"]}`. */
                         template?: string;
@@ -3042,6 +3055,20 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             })[];
+                            meta: {
+                                audience: {
+                                    /** @description How many would be sent to (the recipient count): a usable number, not opted out, not a number already in the blast. A message missing a value is shown in `data`. */
+                                    sendable: number;
+                                    /** @description How many would be skipped: opted out, no usable number, or a number already in the blast. */
+                                    skipped: number;
+                                    /** @description Customers in the audience now. */
+                                    total: number;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            };
                             /** @enum {boolean} */
                             success: true;
                         } & {
