@@ -7,6 +7,7 @@ import { authRoutes, requireAdmin } from './auth/auth.routes.js';
 import { blastRoutes, mediaRoutes } from './blasts/blasts.routes.js';
 import { lifecycleRoutes } from './blasts/lifecycle.routes.js';
 import { previewRoutes } from './blasts/preview.routes.js';
+import { blastOptionsRoutes } from './blasts/options.routes.js';
 import { blastEventRoutes } from './blasts/events.routes.js';
 import { MAX_IMAGE_BYTES } from './blasts/blasts.schema.js';
 import { customerRoutes } from './customers/customers.routes.js';
@@ -67,6 +68,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         await secured.register(blastRoutes, { ctx });
         await secured.register(lifecycleRoutes, { ctx });
         await secured.register(previewRoutes, { ctx });
+        await secured.register(blastOptionsRoutes, { ctx });
         await secured.register(blastEventRoutes, { ctx });
         await secured.register(senderRoutes, { ctx });
       });

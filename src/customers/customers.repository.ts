@@ -30,6 +30,12 @@ export async function knownAttributeKeys(db: Kysely<DB>): Promise<Set<string>> {
   return new Set(rows.map((r) => r.key));
 }
 
+/** The statuses customers have, for a filter's choices (at most `limit`, alphabetical). */
+export async function customerStatuses(db: Kysely<DB>, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('customers').select('status').distinct().orderBy('status').limit(limit).execute();
+  return rows.map((r) => r.status);
+}
+
 export async function findCustomer(db: Kysely<DB>, id: number) {
   return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
 }

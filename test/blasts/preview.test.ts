@@ -55,6 +55,23 @@ describe('POST /api/v1/whatsapp/blast/preview', () => {
     assert.equal(blast.sent_count + blast.failed_count, preview.body.meta.audience.sendable);
   });
 
+  it('offers a new blast the placeholders, customer statuses, time zone and default quiet hours that exist', async () => {
+    await svc.api.createCustomers([{ name: 'Opsi', phone: mobileNumber(51), status: 'vip', attributes: { kota: 'Medan', tier: 'gold' } }]);
+    const res = await svc.api.get('/api/v1/whatsapp/blast/options');
+    assert.equal(res.status, 200);
+    const { placeholders, customer_statuses, time_zone, quiet_hours } = res.body.data;
+    assert.deepEqual(placeholders.slice(0, 3), ['name', 'phone', 'status']);
+    assert.ok(placeholders.includes('kota') && placeholders.includes('tier'), JSON.stringify(placeholders));
+    assert.ok(customer_statuses.includes('vip') && customer_statuses.includes('preview'), JSON.stringify(customer_statuses));
+    assert.deepEqual(customer_statuses, [...customer_statuses].sort(), 'alphabetical');
+    assert.equal(time_zone, 'Asia/Jakarta');
+    assert.equal(quiet_hours, null, 'QUIET_HOURS=off in tests');
+    // Each offered placeholder is one a blast accepts.
+    const message = placeholders.map((p: string) => `{${p}}`).join(' ');
+    assert.equal((await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'all', message })).status, 200);
+    assert.equal((await svc.api.request('GET', '/api/v1/whatsapp/blast/options', undefined, { auth: false })).status, 401);
+  });
+
   it('applies the same validation as a real blast', async () => {
     assertError(await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'all', message: 'Halo {nmae}' }), 422, 'message');
     assertError(await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'selected', customer_ids: [987654], message: 'x' }), 422, 'customer_ids');
