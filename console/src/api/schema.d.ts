@@ -2667,42 +2667,6 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        /**
-                         * @example {
-                         *       "success": true,
-                         *       "data": {
-                         *         "id": 55,
-                         *         "title": "Promo Juni",
-                         *         "admin_id": 1,
-                         *         "status": "completed",
-                         *         "status_reason": null,
-                         *         "waiting": null,
-                         *         "send_at": null,
-                         *         "quiet_hours": null,
-                         *         "target_type": "selected",
-                         *         "target_count": 3,
-                         *         "sent_count": 3,
-                         *         "delivered_count": 2,
-                         *         "read_count": 1,
-                         *         "failed_count": 0,
-                         *         "pending_count": 0,
-                         *         "skipped_count": 0,
-                         *         "recipients_resolved": true,
-                         *         "created_at": "2025-06-01T08:00:00.000Z",
-                         *         "started_at": "2025-06-01T08:00:01.000Z",
-                         *         "completed_at": "2025-06-01T08:00:12.000Z",
-                         *         "message_template": "Halo {name}, kami ada promo spesial untuk Anda!",
-                         *         "sender_ids": null,
-                         *         "template": null,
-                         *         "customer_ids": [
-                         *           101,
-                         *           102,
-                         *           105
-                         *         ],
-                         *         "image": null
-                         *       }
-                         *     }
-                         */
                         "application/json": {
                             data: {
                                 admin_id: number;
@@ -2764,6 +2728,8 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             };
+                            /** @description How many failed recipients were queued again. */
+                            requeued: number;
                             /** @enum {boolean} */
                             success: true;
                         } & {
