@@ -80,6 +80,7 @@ export const en = {
   'new.message': "Message",
   'new.messageHint': "Placeholders are filled per customer. Spintax {Halo|Hai} picks one variant per customer.",
   'new.insert': "Insert a placeholder",
+  'new.messageAndImage': 'Message and image',
   'new.image': "Image (optional, JPEG or PNG, up to 5 MB)",
   'new.imagePreview': "The image to send",
   'new.removeImage': "Remove the image",

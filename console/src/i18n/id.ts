@@ -79,6 +79,7 @@ export const id: Record<MessageKey, string> = {
   'new.message': "Pesan",
   'new.messageHint': "Placeholder diisi per pelanggan. Spintax {Halo|Hai} memilih satu variasi per pelanggan.",
   'new.insert': "Sisipkan placeholder",
+  'new.messageAndImage': 'Pesan dan gambar',
   'new.image': "Gambar (opsional, JPEG atau PNG, maks. 5 MB)",
   'new.imagePreview': "Gambar yang akan dikirim",
   'new.removeImage': "Hapus gambar",

@@ -108,7 +108,7 @@ export function NewBlastPage() {
       <AudiencePicker form={form} change={change} statuses={options.customer_statuses} attributeKeys={attributeKeys} errors={errors} />
 
       <fieldset class="card">
-        <legend>{t('new.message')}</legend>
+        <legend>{t('new.messageAndImage')}</legend>
         <MessageEditor value={form.message} change={(message) => change({ message })} placeholders={options.placeholders} error={errors.message} />
         <Field id="image" label={t('new.image')} error={errors.image}>
           <input

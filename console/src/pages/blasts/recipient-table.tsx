@@ -83,7 +83,7 @@ export function RecipientTable({ blastId, version, live }: { blastId: number; ve
                       <td data-label={t('detail.col.status')}>
                         <StatusBadge status={row.status} />
                       </td>
-                      <td data-label={t('detail.col.reason')}>{row.error_message ?? ''}</td>
+                      <td data-label={t('detail.col.reason')}>{row.error_message}</td>
                       <td data-label={t('detail.col.time')}>{time(row.read_at ?? row.delivered_at ?? row.sent_at ?? row.updated_at)}</td>
                     </tr>
                   ))}
