@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { api, ApiError, need } from '../../api/client';
 import { followBlast } from '../../api/events';
@@ -11,6 +11,8 @@ import { ProgressBar } from './progress-bar';
 import { RecipientTable } from './recipient-table';
 
 type Action = 'pause' | 'resume' | 'cancel' | 'retry';
+
+const TABLE_REFRESH_MS = 5_000;
 
 /** One blast: live counts, its message and image, the actions its state allows, its recipients. */
 export function BlastDetailPage({ id }: { id: number }) {
@@ -30,6 +32,18 @@ export function BlastDetailPage({ id }: { id: number }) {
     return followBlast(id, (progress) => blast.setData((current) => current && ({ ...current, ...progress } as BlastDetail)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, live]);
+  // While it sends, the recipients' page is read again every few seconds (not on every event:
+  // each read counts the rows that match), and once more when it finishes.
+  const wasLive = useRef(false);
+  useEffect(() => {
+    if (!live) {
+      if (wasLive.current) setVersion((v) => v + 1);
+      return;
+    }
+    wasLive.current = true;
+    const timer = setInterval(() => setVersion((v) => v + 1), TABLE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [live]);
 
   const act = async (action: Action) => {
     setBusy(action);
@@ -137,7 +151,7 @@ export function BlastDetailPage({ id }: { id: number }) {
         <p class="rendered message-template">{b.message_template}</p>
         {imagePath && <img class="blast-image" src={imagePath} alt={t('detail.image')} />}
       </div>
-      <RecipientTable blastId={id} version={version} live={live ? b.pending_count : -1} />
+      <RecipientTable blastId={id} version={version} />
     </section>
   );
 }

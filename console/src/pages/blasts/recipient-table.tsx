@@ -14,7 +14,7 @@ type LogStatus = (typeof STATUSES)[number];
  * A blast's recipients, a page at a time by key (`cursor`), so 100,000 rows are never loaded at
  * once; filtered by status and searched by number or name on the server.
  */
-export function RecipientTable({ blastId, version, live }: { blastId: number; version: number; live: number }) {
+export function RecipientTable({ blastId, version }: { blastId: number; version: number }) {
   const { t, time, number } = useI18n();
   const [status, setStatus] = useState<LogStatus | ''>('');
   const [searchInput, setSearchInput] = useState('');
@@ -31,8 +31,7 @@ export function RecipientTable({ blastId, version, live }: { blastId: number; ve
   const page = useAsync(async () => {
     const query = { per_page: PER_PAGE, page: 1, cursor, ...(status ? { status } : {}), ...(search ? { search } : {}) };
     return need(await api.GET('/api/v1/whatsapp/blast/{id}/logs', { params: { path: { id: blastId }, query } }));
-    // `live` (the pending count while sending) refreshes the page as recipients change.
-  }, [blastId, status, search, cursor, version, live]);
+  }, [blastId, status, search, cursor, version]);
 
   const first = (cursors.length - 1) * PER_PAGE;
   return (
