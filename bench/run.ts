@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine } from '../src/db/connection.js';
 import { benchAccept } from './accept.js';
+import { benchConsole } from './console.js';
 import { dropAll, PG_SERVER_URL, postgresVersion } from './db.js';
 import { benchDispatch } from './dispatch.js';
 import { benchExpand } from './expand.js';
@@ -20,7 +21,7 @@ import { children, idleShare, sec } from './util.js';
  * (all by default) on each engine, prints one table, and saves it under bench/results/.
  * Every option also reads an environment variable (BENCH_<NAME>); the command line wins.
  */
-const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [faults] [options]
+const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [faults] [console] [options]
 
   --engine=sqlite,postgres   engines to run on (BENCH_ENGINE; default both; "pg" = postgres)
   --size=N                   customers for every chosen benchmark (BENCH_SIZE)
@@ -31,6 +32,7 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
   --senders-size=N           recipients per sender in senders (default 100: one blast through 1 sender, one through 5)
   --faults-size=N            recipients in faults (default 10000): 20 worker kills, one PostgreSQL restart (own
                              throw-away cluster, needs initdb), a flaky gateway
+  --console-size=N           recipients of the big blast in console (default 100000; the history has 1,000 blasts)
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
@@ -58,10 +60,11 @@ const BENCHMARKS = {
   senders: benchSenders,
   sync: benchSync,
   faults: benchFaults,
+  console: benchConsole,
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
-const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000, faults: 10_000 };
-const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000, faults: 1_000 };
+const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000, faults: 10_000, console: 100_000 };
+const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000, faults: 1_000, console: 100_000 };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string>();

@@ -7,10 +7,12 @@ import { authRoutes, requireAdmin } from './auth/auth.routes.js';
 import { blastRoutes, mediaRoutes } from './blasts/blasts.routes.js';
 import { lifecycleRoutes } from './blasts/lifecycle.routes.js';
 import { previewRoutes } from './blasts/preview.routes.js';
+import { blastOptionsRoutes } from './blasts/options.routes.js';
 import { blastEventRoutes } from './blasts/events.routes.js';
 import { customerRoutes } from './customers/customers.routes.js';
 import { senderRoutes } from './senders/senders.routes.js';
 import { subscriptionRoutes } from './events/subscriptions.routes.js';
+import { consoleRoutes } from './http/console.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { HealthzSchema, ReadyzSchema } from './http/health.schema.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -62,6 +64,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   echoRequestIds(app);
   installReadinessGate(app, ctx);
   await installProtection(app, ctx.config); // security headers, CORS, rate limits: before any route
+  // The admin console's pages are not part of the API: registered before the OpenAPI generator sees routes.
+  await app.register(consoleRoutes, { consoleDir: ctx.config.consoleDir });
   await registerOpenApi(app); // before any route: it documents the routes registered after it
   await app.register(multipart, { limits: MULTIPART_LIMITS, fileHwm: MULTIPART_PART_BUFFER_BYTES });
 
@@ -89,6 +93,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
         await secured.register(blastRoutes, { ctx });
         await secured.register(lifecycleRoutes, { ctx });
         await secured.register(previewRoutes, { ctx });
+        await secured.register(blastOptionsRoutes, { ctx });
         await secured.register(blastEventRoutes, { ctx });
         await secured.register(senderRoutes, { ctx });
         await secured.register(subscriptionRoutes, { ctx });

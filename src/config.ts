@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { envSchema } from 'env-schema';
 import { Type, type Static } from '@sinclair/typebox';
 import { isValidTimeZone } from './schedule/local-time.js';
@@ -90,9 +92,14 @@ const EnvSchema = Type.Object({
   WEBHOOK_RETRY_MAX_MS: Type.Integer({ default: 3600000, minimum: 1 }),
   /** An event is retried this long after it happened, then marked failed (redeliver it by hand). */
   WEBHOOK_RETRY_FOR_MS: Type.Integer({ default: 86400000, minimum: 1 }),
+  /** Folder of the built admin console (index.html, assets/); default: the package's dist/console. */
+  CONSOLE_DIR: Type.Optional(Type.String({ minLength: 1 })),
 });
 
 type Env = Static<typeof EnvSchema>;
+
+/** src/config.ts and dist/config.js are both one level below the package root. */
+const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../dist/console/', import.meta.url));
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -144,6 +151,8 @@ export interface Config {
     retryMaxMs: number;
     retryForMs: number;
   };
+  /** Absolute path of the built admin console. */
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {}
@@ -231,6 +240,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
       retryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
       retryForMs: env.WEBHOOK_RETRY_FOR_MS,
     }),
+    consoleDir: path.resolve(env.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR),
   });
 }
 

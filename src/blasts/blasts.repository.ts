@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import { containsPattern, customerSearchCondition } from '../customers/customers.repository.js';
+import type { Engine } from '../db/connection.js';
 import type { BlastStatus, DB, LogStatus, TargetType } from '../db/schema.js';
 
 export type BlastRow = NonNullable<Awaited<ReturnType<typeof findBlast>>>;
@@ -137,20 +139,44 @@ export async function listBlasts(db: Kysely<DB>, filter: { status?: BlastStatus 
 
 export async function listLogs(
   db: Kysely<DB>,
+  engine: Engine,
   blastId: number,
-  filter: { status?: LogStatus },
+  filter: { status?: LogStatus; search?: string },
   page: { offset: number; limit: number; afterId?: number },
 ) {
-  let rows = db
+  // The customer's current name, if the customer still exists (a deleted one keeps its log rows).
+  const base = db
     .selectFrom('whatsapp_blast_logs')
-    .select(['id', 'customer_id', 'phone_number', 'status', 'error_message', 'attempts', 'sender_id', 'provider_message_id', 'sent_at', 'delivered_at', 'read_at', 'updated_at'])
-    .where('blast_id', '=', blastId);
-  let count = db.selectFrom('whatsapp_blast_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('blast_id', '=', blastId);
-  if (filter.status) {
-    rows = rows.where('status', '=', filter.status);
-    count = count.where('status', '=', filter.status);
-  }
-  rows = page.afterId === undefined ? rows.offset(page.offset) : rows.where('id', '>', page.afterId);
-  const [list, total] = await Promise.all([rows.orderBy('id').limit(page.limit).execute(), count.executeTakeFirstOrThrow()]);
+    .leftJoin('customers', 'customers.id', 'whatsapp_blast_logs.customer_id')
+    .where('whatsapp_blast_logs.blast_id', '=', blastId)
+    .$if(filter.status !== undefined, (q) => q.where('whatsapp_blast_logs.status', '=', filter.status!))
+    .$if(filter.search !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          sql<SqlBool>`${eb.ref('whatsapp_blast_logs.phone_number')} LIKE ${containsPattern(filter.search!)} ESCAPE '\\'`,
+          customerSearchCondition(eb, engine, filter.search!),
+        ]),
+      ),
+    );
+  let rows = base.select([
+    'whatsapp_blast_logs.id',
+    'whatsapp_blast_logs.customer_id',
+    'customers.name as customer_name',
+    'whatsapp_blast_logs.phone_number',
+    'whatsapp_blast_logs.status',
+    'whatsapp_blast_logs.error_message',
+    'whatsapp_blast_logs.attempts',
+    'whatsapp_blast_logs.sender_id',
+    'whatsapp_blast_logs.provider_message_id',
+    'whatsapp_blast_logs.sent_at',
+    'whatsapp_blast_logs.delivered_at',
+    'whatsapp_blast_logs.read_at',
+    'whatsapp_blast_logs.updated_at',
+  ]);
+  rows = page.afterId === undefined ? rows.offset(page.offset) : rows.where('whatsapp_blast_logs.id', '>', page.afterId);
+  const [list, total] = await Promise.all([
+    rows.orderBy('whatsapp_blast_logs.id').limit(page.limit).execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
   return { rows: list, total: Number(total.n) };
 }

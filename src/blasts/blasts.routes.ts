@@ -77,7 +77,7 @@ export const blastRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     },
   }, async (request) => {
     const query = request.query;
-    const { rows, total } = await service.listBlastLogs(db, request.params.id, query as never);
+    const { rows, total } = await service.listBlastLogs(db, request.params.id, ctx.database.engine, query as never);
     const last = rows.at(-1);
     return {
       success: true,

@@ -70,6 +70,9 @@ export const HistoryQuery = Type.Object(
 export const LogsQuery = Type.Object(
   {
     status: Type.Optional(LogStatusValue),
+    search: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Part of the number sent to, or of the customer\'s name or phone (any case).' }),
+    ),
     ...PageQuery,
     /** Keyset paging for big blasts: the `next_cursor` of the previous page. */
     cursor: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ID })),
@@ -89,6 +92,9 @@ export const BlastMultipartDoc = Type.Object(
     message: BlastRequest.properties.message,
     template: Type.Optional(Type.String({ description: 'JSON text, for example `{"name":"promo_juni","language":"id","body_params":["{name}"]}`.' })),
     title: Type.Optional(Type.String({ maxLength: 200 })),
+    send_at: BlastRequest.properties.send_at,
+    quiet_hours: BlastRequest.properties.quiet_hours,
+    sender_ids: Type.Optional(Type.String({ description: 'JSON text, for example `[1,2]`.' })),
     image: Type.Optional(
       Type.String({ format: 'binary', contentMediaType: 'image/*', description: 'JPEG or PNG (judged by its bytes), at most 5 MB.' }),
     ),
@@ -227,6 +233,7 @@ export const BlastLogResponse = Type.Object(
   {
     id: Type.Integer(),
     customer_id: Type.Integer(),
+    customer_name: Nullable(Type.String({ description: "The customer's current name; null once the customer is deleted." })),
     phone_number: Nullable(Type.String()),
     status: Type.String({ description: '`pending`, `sending`, `sent`, `delivered`, `read`, `failed` or `skipped` (later versions may add states).' }),
     error_message: Nullable(Type.String()),
@@ -260,6 +267,7 @@ export const BlastLogsResponse = Type.Object(
           {
             id: 9001,
             customer_id: 101,
+            customer_name: 'Budi',
             phone_number: '6281234567890',
             status: 'sent',
             error_message: null,

@@ -213,10 +213,11 @@ export async function listHistory(db: Kysely<DB>, status: BlastStatus | undefine
 export async function listBlastLogs(
   db: Kysely<DB>,
   id: number,
-  query: { status?: LogStatus; page: number; per_page: number; cursor?: number },
+  engine: Engine,
+  query: { status?: LogStatus; search?: string; page: number; per_page: number; cursor?: number },
 ) {
   await getBlast(db, id);
-  return repo.listLogs(db, id, { status: query.status }, {
+  return repo.listLogs(db, engine, id, { status: query.status, search: query.search }, {
     offset: (query.page - 1) * query.per_page,
     limit: query.per_page,
     afterId: query.cursor,
@@ -318,6 +319,7 @@ export function toLogResponse(row: repo.LogRow) {
   return {
     id: Number(row.id),
     customer_id: Number(row.customer_id),
+    customer_name: row.customer_name,
     phone_number: row.phone_number,
     status: row.status,
     error_message: row.error_message,

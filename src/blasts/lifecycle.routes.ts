@@ -7,6 +7,12 @@ import { BlastDetailResponse } from './blasts.schema.js';
 import { blastDetail } from './blasts.service.js';
 import { changeBlastState, type LifecycleAction } from './lifecycle.service.js';
 
+/** The blast after the retry, and how many recipients went back to the queue. */
+const BlastRetryResponse = Type.Object(
+  { ...BlastDetailResponse.properties, requeued: Type.Integer({ description: 'How many failed recipients were queued again.' }) },
+  { additionalProperties: true, description: BlastDetailResponse.description },
+);
+
 /** The body is optional (a bare `POST …/retry` retries every failed recipient), so it is checked by hand. */
 const RetryBody = Type.Object(
   { error: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Only recipients whose error contains this text.' })) },
@@ -38,7 +44,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     summary: 'Retry the failed recipients of a blast',
     description: 'The body is optional; `{"error": "..."}` retries only the recipients whose error contains that text. Answers `requeued`, the number retried.',
     params: IdParams,
-    response: { 200: BlastDetailResponse, ...errorResponses(401, 404, 409, 422) },
+    response: { 200: BlastRetryResponse, ...errorResponses(401, 404, 409, 422) },
   };
   // Optional body, checked in the handler; openapiBody documents it.
   app.post('/whatsapp/blast/:id/retry', { schema: retrySchema, config: { openapiBody: RetryBody, openapiBodyOptional: true } }, async (request) => {

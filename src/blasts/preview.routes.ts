@@ -23,8 +23,16 @@ const PreviewItem = Type.Object(
   },
   { additionalProperties: true },
 );
+const AudienceCount = Type.Object(
+  {
+    total: Type.Integer({ description: 'Customers in the audience now.' }),
+    sendable: Type.Integer({ description: 'How many would be sent to (the recipient count): a usable number, not opted out, not a number already in the blast. A message missing a value is shown in `data`.' }),
+    skipped: Type.Integer({ description: 'How many would be skipped: opted out, no usable number, or a number already in the blast.' }),
+  },
+  { additionalProperties: true },
+);
 const PreviewResponse = Type.Object(
-  { success: SuccessTrue, data: Type.Array(PreviewItem) },
+  { success: SuccessTrue, data: Type.Array(PreviewItem), meta: Type.Object({ audience: AudienceCount }, { additionalProperties: true }) },
   { additionalProperties: true, description: 'The blast as it would be sent to the first customers of its audience.' },
 );
 
@@ -41,11 +49,11 @@ export const previewRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     },
   }, async (request) => {
     const { db, engine } = ctx.database;
-    const data = await previewBlast(
+    const { data, audience } = await previewBlast(
       { db, engine, now: ctx.clock.now(), publicBaseUrl: ctx.config.publicBaseUrl, gatewaysFor: (ids) => gatewaysOfBlastSenders(db, ctx.senderGateways, ids) },
       request.body,
       request.query.limit,
     );
-    return { success: true, data };
+    return { success: true, data, meta: { audience } };
   });
 };

@@ -30,19 +30,7 @@ export async function lockNextUnexpandedBlast(db: Kysely<DB>, engine: Engine): P
  * no usable number, or the same number as an earlier customer of this blast.
  */
 export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: UnexpandedBlast, now: number): Promise<void> {
-  const audience = (eb: ExpressionBuilder<DB, 'customers'>) => audienceCondition(eb, engine, blast);
-  const ranked = db
-    .selectFrom('customers')
-    .select([
-      'customers.id',
-      'customers.phone',
-      'customers.phone_normalized',
-      'customers.phone_error',
-      'customers.opted_out_at',
-      sql<number>`ROW_NUMBER() OVER (PARTITION BY customers.phone_normalized ORDER BY customers.id)`.as('rank'),
-      sql<number>`MIN(customers.id) OVER (PARTITION BY customers.phone_normalized)`.as('first_id'),
-    ])
-    .where(audience);
+  const ranked = rankedAudience(db, engine, blast);
   const rows = db.selectFrom(ranked.as('c')).select([
     sql<number>`CAST(${blast.id} AS BIGINT)`.as('blast_id'),
     'c.id as customer_id',
@@ -59,6 +47,41 @@ export async function insertRecipients(db: Kysely<DB>, engine: Engine, blast: Un
     .columns(['blast_id', 'customer_id', 'phone_number', 'status', 'error_message', 'updated_at'])
     .expression(rows)
     .execute();
+}
+
+/** The audience's customers, each with its rank among the customers that share its number. */
+function rankedAudience(db: Kysely<DB>, engine: Engine, target: { target_type: TargetType; target_params: string | null }) {
+  return db
+    .selectFrom('customers')
+    .select([
+      'customers.id',
+      'customers.phone',
+      'customers.phone_normalized',
+      'customers.phone_error',
+      'customers.opted_out_at',
+      sql<number>`ROW_NUMBER() OVER (PARTITION BY customers.phone_normalized ORDER BY customers.id)`.as('rank'),
+      sql<number>`MIN(customers.id) OVER (PARTITION BY customers.phone_normalized)`.as('first_id'),
+    ])
+    .where((eb) => audienceCondition(eb, engine, target));
+}
+
+/**
+ * How many customers an audience has, and how many insertRecipients would make `pending` (the
+ * rest it skips: opted out, no usable number, a number already in the blast). One query.
+ */
+export async function countAudience(
+  db: Kysely<DB>,
+  engine: Engine,
+  target: { target_type: TargetType; target_params: string | null },
+): Promise<{ total: number; sendable: number }> {
+  const row = await db
+    .selectFrom(rankedAudience(db, engine, target).as('c'))
+    .select([
+      (eb) => eb.fn.countAll<number>().as('total'),
+      sql<number>`COALESCE(SUM(CASE WHEN c.phone_normalized IS NOT NULL AND c.rank = 1 AND c.opted_out_at IS NULL THEN 1 ELSE 0 END), 0)`.as('sendable'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { total: Number(row.total), sendable: Number(row.sendable) };
 }
 
 /** Which customers a blast targets, as SQL. */

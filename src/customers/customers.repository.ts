@@ -113,6 +113,12 @@ export async function knownAttributeKeys(db: Kysely<DB>): Promise<Set<string>> {
   return new Set(rows.map((r) => r.key));
 }
 
+/** The statuses customers have, for a filter's choices (at most `limit`, alphabetical). */
+export async function customerStatuses(db: Kysely<DB>, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('customers').select('status').distinct().orderBy('status').limit(limit).execute();
+  return rows.map((r) => r.status);
+}
+
 export async function findCustomer(db: Kysely<DB>, id: number) {
   return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -160,6 +166,22 @@ export function customerIdIn(eb: ExpressionBuilder<DB, 'customers'>, engine: Eng
     : sql<SqlBool>`${eb.ref('customers.id')} IN (SELECT value FROM json_each(${idsJson}))`;
 }
 
+/** `text` anywhere in the name (any case), or in the phone number as given or normalised. */
+export function customerSearchCondition(eb: ExpressionBuilder<DB, 'customers'>, engine: Engine, text: string): Expression<SqlBool> {
+  const pattern = containsPattern(text);
+  const like = engine === 'postgres' ? sql`ILIKE` : sql`LIKE`;
+  return eb.or([
+    sql<SqlBool>`${eb.ref('customers.name')} ${like} ${pattern} ESCAPE '\\'`,
+    sql<SqlBool>`${eb.ref('customers.phone')} LIKE ${pattern} ESCAPE '\\'`,
+    sql<SqlBool>`${eb.ref('customers.phone_normalized')} LIKE ${pattern} ESCAPE '\\'`,
+  ]);
+}
+
+/** A LIKE pattern (with ESCAPE '\\') matching `text` anywhere, its own % and _ taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** The SQL form of a CustomerFilter; an empty filter matches every customer. */
 export function customerFilterCondition(
   eb: ExpressionBuilder<DB, 'customers'>,
@@ -171,17 +193,7 @@ export function customerFilterCondition(
     const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
     conditions.push(eb('customers.status', 'in', statuses));
   }
-  if (filter.search !== undefined) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const like = engine === 'postgres' ? sql`ILIKE` : sql`LIKE`;
-    conditions.push(
-      eb.or([
-        sql<SqlBool>`${eb.ref('customers.name')} ${like} ${pattern} ESCAPE '\\'`,
-        sql<SqlBool>`${eb.ref('customers.phone')} LIKE ${pattern} ESCAPE '\\'`,
-        sql<SqlBool>`${eb.ref('customers.phone_normalized')} LIKE ${pattern} ESCAPE '\\'`,
-      ]),
-    );
-  }
+  if (filter.search !== undefined) conditions.push(customerSearchCondition(eb, engine, filter.search));
   for (const [key, value] of Object.entries(filter.attributes ?? {})) {
     conditions.push(
       engine === 'postgres'

@@ -22,6 +22,15 @@ const DOCS_CSP =
   "frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; " +
   "style-src 'self' 'unsafe-inline'";
 
+/**
+ * The admin console (its pages and built assets): everything from this origin only. Images may
+ * also be blob:/data: URLs, for the preview of an image the admin picks before uploading it.
+ */
+export const CONSOLE_CSP =
+  "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; img-src 'self' blob: data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; " +
+  "style-src 'self'";
+
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 
 /**
@@ -32,7 +41,7 @@ type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
  * on its own (a client may get N × the limit), and a restart forgets the counts.
  */
 export async function installProtection(app: FastifyInstance, config: Readonly<Config>): Promise<void> {
-  // CSP is set below, per kind of page; helmet sets every other header.
+  // CSP is set below, per kind of page (the console's routes set CONSOLE_CSP); helmet sets every other header.
   await app.register(helmet, { global: true, contentSecurityPolicy: false });
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -32,6 +32,46 @@ describe('POST /api/v1/whatsapp/blast/preview', () => {
     assert.equal((await svc.api.get('/api/v1/whatsapp/blast/history')).body.meta.total, historyBefore);
   });
 
+  it('counts the audience and the recipients the blast would really have, before it is sent', async () => {
+    const customers = await svc.api.createCustomers([
+      { name: 'A', phone: mobileNumber(41), status: 'counted' },
+      { name: 'B', phone: mobileNumber(42), status: 'counted' },
+      { name: 'B again', phone: mobileNumber(42), status: 'counted' },
+      { name: 'No phone', status: 'counted' },
+      { name: 'Leaving', phone: mobileNumber(44), status: 'counted' },
+      { name: 'Elsewhere', phone: mobileNumber(45), status: 'other' },
+    ]);
+    assert.equal((await svc.api.patch(`/api/v1/customers/${customers[4]!.id}`, { opted_out: true })).status, 200);
+    const request = { target_type: 'filter', filter_params: { status: 'counted' }, message: 'Halo {name}' };
+    const preview = await svc.api.post('/api/v1/whatsapp/blast/preview?limit=1', request);
+    assert.equal(preview.status, 200);
+    assert.equal(preview.body.data.length, 1, 'the sample is limited, the counts are not');
+    assert.deepEqual(preview.body.meta.audience, { total: 5, sendable: 2, skipped: 3 });
+
+    const sent = await svc.api.post('/api/v1/whatsapp/blast', request);
+    const blast = await svc.api.waitForBlast(sent.body.blast_id);
+    assert.equal(blast.target_count, preview.body.meta.audience.total);
+    assert.equal(blast.skipped_count, preview.body.meta.audience.skipped);
+    assert.equal(blast.sent_count + blast.failed_count, preview.body.meta.audience.sendable);
+  });
+
+  it('offers a new blast the placeholders, customer statuses, time zone and default quiet hours that exist', async () => {
+    await svc.api.createCustomers([{ name: 'Opsi', phone: mobileNumber(51), status: 'vip', attributes: { kota: 'Medan', tier: 'gold' } }]);
+    const res = await svc.api.get('/api/v1/whatsapp/blast/options');
+    assert.equal(res.status, 200);
+    const { placeholders, customer_statuses, time_zone, quiet_hours } = res.body.data;
+    assert.deepEqual(placeholders.slice(0, 3), ['name', 'phone', 'status']);
+    assert.ok(placeholders.includes('kota') && placeholders.includes('tier'), JSON.stringify(placeholders));
+    assert.ok(customer_statuses.includes('vip') && customer_statuses.includes('preview'), JSON.stringify(customer_statuses));
+    assert.deepEqual(customer_statuses, [...customer_statuses].sort(), 'alphabetical');
+    assert.equal(time_zone, 'Asia/Jakarta');
+    assert.equal(quiet_hours, null, 'QUIET_HOURS=off in tests');
+    // Each offered placeholder is one a blast accepts.
+    const message = placeholders.map((p: string) => `{${p}}`).join(' ');
+    assert.equal((await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'all', message })).status, 200);
+    assert.equal((await svc.api.request('GET', '/api/v1/whatsapp/blast/options', undefined, { auth: false })).status, 401);
+  });
+
   it('applies the same validation as a real blast', async () => {
     assertError(await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'all', message: 'Halo {nmae}' }), 422, 'message');
     assertError(await svc.api.post('/api/v1/whatsapp/blast/preview', { target_type: 'selected', customer_ids: [987654], message: 'x' }), 422, 'customer_ids');

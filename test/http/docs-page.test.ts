@@ -1,23 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../browser-helpers.js';
 import { startTestService, type TestService } from '../helpers.js';
-
-/** Debian's package; CI installs it (.ci/run). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('interactive docs at /docs', () => {
   let svc: TestService;
@@ -36,7 +24,7 @@ describe('interactive docs at /docs', () => {
   });
 
   it('renders in headless Chromium and lists the blast endpoint', async (t) => {
-    if (!existsSync(CHROMIUM)) return t.skip('chromium not installed: apt-get install chromium');
+    if (!hasChromium()) return t.skip('chromium not installed: apt-get install chromium');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
     const failedAssets: string[] = [];
