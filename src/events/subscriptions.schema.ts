@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
+import { Id, IdParams, Nullable, OPEN, PageMeta, SuccessTrue, Timestamp } from '../http/common.schema.js';
 import { EVENT_TYPES } from './event-types.js';
 
-export const SubscriptionIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-export const DeliveryParams = Type.Object({ id: Type.Integer({ minimum: 1 }), deliveryId: Type.Integer({ minimum: 1 }) });
+export const SubscriptionIdParams = IdParams;
+export const DeliveryParams = Type.Object({ id: Id, deliveryId: Id });
 
 const Url = Type.String({
   minLength: 1,
