@@ -115,6 +115,7 @@ export const en = {
   'import.line': "Line",
   'import.reason': "Reason",
   'import.truncated': "Only the first {shown} rejected lines are listed.",
+  'senders.unnamed': "Sender #{id}",
   'senders.add': "Add sender",
   'senders.edit': "Edit {name}",
   'senders.editFor': "Edit {name}",

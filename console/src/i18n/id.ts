@@ -114,6 +114,7 @@ export const id: Record<MessageKey, string> = {
   'import.line': "Baris",
   'import.reason': "Alasan",
   'import.truncated': "Hanya {shown} baris tolakan pertama yang ditampilkan.",
+  'senders.unnamed': "Pengirim #{id}",
   'senders.add': "Tambah pengirim",
   'senders.edit': "Ubah {name}",
   'senders.editFor': "Ubah {name}",

@@ -1,11 +1,16 @@
 import type { Sender } from '../../api/types';
-import { useI18n } from '../../i18n/i18n';
+import { useI18n, type Translate } from '../../i18n/i18n';
+
+/** What the admin calls a number: its name, else the number, else its id. */
+export function senderLabel(sender: Sender, t: Translate): string {
+  return sender.name ?? (sender.display_number ? `+${sender.display_number}` : t('senders.unnamed', { id: sender.id }));
+}
 
 /** One number: who sends, its state and why, today's count against the cap, its pacing. */
 export function SenderCard(props: { sender: Sender; busy: boolean; onEdit(): void; onPause(): void; onResume(): void; onDelete(): void }) {
   const { sender } = props;
   const { t, time, number } = useI18n();
-  const name = sender.name ?? sender.display_number ?? `#${sender.id}`;
+  const name = senderLabel(sender, t);
   const resting = sender.state === 'active' && sender.resting_until !== null;
   const state = sender.state === 'paused' ? 'paused' : resting ? 'resting' : 'active';
   const cap = sender.today.cap;

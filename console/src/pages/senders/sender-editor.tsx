@@ -3,6 +3,7 @@ import { api, ApiError, need, type FieldError } from '../../api/client';
 import type { Sender, SenderCreate, SenderPatch, SenderProvider } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
 import { Dialog } from '../../layout/dialog';
+import { senderLabel } from './sender-card';
 import { describedBy, Field, FieldMessages, messagesFor } from '../../layout/form-fields';
 
 /** The form's text for each setting; pauses in seconds, as an admin thinks of them. */
@@ -107,7 +108,7 @@ export function SenderEditor({ sender, providers, onSaved, onClose }: { sender?:
   const providerErrors = messagesFor(errors, 'provider');
   const credentialErrors = messagesFor(errors, 'credentials');
   return (
-    <Dialog title={sender ? t('senders.edit', { name: sender.name ?? sender.display_number ?? `#${sender.id}` }) : t('senders.add')} onClose={onClose}>
+    <Dialog title={sender ? t('senders.edit', { name: senderLabel(sender, t) }) : t('senders.add')} onClose={onClose}>
       <form onSubmit={save} noValidate>
         {failure && (
           <p class="alert" role="alert">

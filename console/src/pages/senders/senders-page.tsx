@@ -6,7 +6,7 @@ import { ConfirmDialog, Dialog } from '../../layout/dialog';
 import { LoadError, Loading } from '../../layout/feedback';
 import { useAsync } from '../../use-async';
 import { SenderEditor } from './sender-editor';
-import { SenderCard } from './sender-card';
+import { SenderCard, senderLabel } from './sender-card';
 
 type Open = { kind: 'add' } | { kind: 'edit' | 'pause' | 'delete'; sender: Sender } | undefined;
 
@@ -21,7 +21,7 @@ export function SendersPage() {
   const providers = useAsync(async () => need(await api.GET('/api/v1/senders/providers')).data, []);
 
   const replace = (saved: Sender) => senders.setData((current) => current?.map((row) => (row.id === saved.id ? saved : row)));
-  const label = (sender: Sender) => sender.name ?? sender.display_number ?? `#${sender.id}`;
+  const label = (sender: Sender) => senderLabel(sender, t);
 
   async function act(work: () => Promise<void>) {
     setBusy(true);
@@ -125,7 +125,7 @@ function PauseDialog({ sender, busy, onPause, onClose }: { sender: Sender; busy:
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   return (
-    <Dialog title={t('senders.pauseTitle', { name: sender.name ?? sender.display_number ?? `#${sender.id}` })} onClose={onClose}>
+    <Dialog title={t('senders.pauseTitle', { name: senderLabel(sender, t) })} onClose={onClose}>
       <form
         onSubmit={(event) => {
           event.preventDefault();
