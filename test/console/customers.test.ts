@@ -76,6 +76,7 @@ describe('console: customers (headless Chromium)', { skip: !hasChromium() && 'ch
     await editor.getByRole('button', { name: say('Save', 'Simpan') }).click();
     await editor.locator('#customer-name-error').waitFor();
     assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    assert.ok(await name.evaluate((input) => input === document.activeElement), 'the refused field gets the focus');
     assert.match((await name.getAttribute('aria-describedby')) ?? '', /customer-name-error/);
     assert.match(await editor.locator('#customer-name-error').innerText(), /pattern|must/);
     await harness.screenshot(page, `${size}-customers-validation`);

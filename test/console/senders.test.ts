@@ -52,6 +52,7 @@ describe('console: senders (headless Chromium)', { skip: !hasChromium() && 'chro
     await dialog.getByRole('button', { name: say('Save', 'Simpan') }).click();
     await dialog.locator('#sender-number-error').getByText('phone number is too short').waitFor();
     assert.equal(await numberField.getAttribute('aria-invalid'), 'true');
+    assert.ok(await numberField.evaluate((input) => input === document.activeElement), 'the refused field gets the focus, so it is in view');
     await harness.screenshot(page, `${size}-senders-validation`);
     assert.equal(await senderNamed(`Toko ${tag}`), undefined);
 

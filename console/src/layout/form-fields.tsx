@@ -1,4 +1,5 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, RefObject } from 'preact';
+import { useEffect } from 'preact/hooks';
 import type { FieldError } from '../api/client';
 
 /** The server's messages for one field (`errors[].field`), or for the fields under it with `nested`. */
@@ -36,4 +37,17 @@ export function Field(props: { inputId: string; label: string; hint?: string; me
 export function describedBy(inputId: string, messages: string[], hint = false) {
   const ids = [hint ? `${inputId}-hint` : '', messages.length > 0 ? `${inputId}-error` : ''].filter(Boolean);
   return { id: inputId, 'aria-invalid': messages.length > 0 ? ('true' as const) : undefined, 'aria-describedby': ids.join(' ') || undefined };
+}
+
+/**
+ * After a refused save, moves focus to the first field the server named (which scrolls it into
+ * view, also inside a long dialog), or to the form's alert when no field is named.
+ */
+export function useFocusOnErrors(form: RefObject<HTMLFormElement>, failure: unknown) {
+  useEffect(() => {
+    if (!failure || !form.current) return;
+    const target = form.current.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form.current.querySelector<HTMLElement>('.alert');
+    if (target && target.tabIndex < 0 && !target.matches('input, select, textarea')) target.tabIndex = -1;
+    target?.focus();
+  }, [failure]);
 }

@@ -1,9 +1,9 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, need, type FieldError } from '../../api/client';
 import type { Customer } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
 import { Dialog } from '../../layout/dialog';
-import { describedBy, Field, FieldMessages, messagesFor } from '../../layout/form-fields';
+import { describedBy, Field, FieldMessages, messagesFor, useFocusOnErrors } from '../../layout/form-fields';
 
 interface AttributeRow {
   key: string;
@@ -32,6 +32,8 @@ export function CustomerEditor({ customer, onSaved, onClose }: { customer?: Cust
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusOnErrors(formRef, failure);
 
   async function save(event: Event) {
     event.preventDefault();
@@ -65,7 +67,7 @@ export function CustomerEditor({ customer, onSaved, onClose }: { customer?: Cust
   const otherAttributeErrors = errors.filter((e) => (e.field === 'attributes' || e.field.startsWith('attributes.')) && !rowKeys.has(e.field)).map((e) => e.message);
   return (
     <Dialog title={customer ? t('customers.edit', { name: customer.name }) : t('customers.add')} onClose={onClose}>
-      <form onSubmit={save} noValidate>
+      <form ref={formRef} onSubmit={save} noValidate>
         {failure && (
           <p class="alert" role="alert">
             {failure}

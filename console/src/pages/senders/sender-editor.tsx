@@ -1,10 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, need, type FieldError } from '../../api/client';
 import type { Sender, SenderCreate, SenderPatch, SenderProvider } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
 import { Dialog } from '../../layout/dialog';
 import { senderLabel } from './sender-card';
-import { describedBy, Field, FieldMessages, messagesFor } from '../../layout/form-fields';
+import { describedBy, Field, FieldMessages, messagesFor, useFocusOnErrors } from '../../layout/form-fields';
 
 /** The form's text for each setting; pauses in seconds, as an admin thinks of them. */
 interface Form {
@@ -66,6 +66,8 @@ export function SenderEditor({ sender, providers, onSaved, onClose }: { sender?:
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusOnErrors(formRef, failure);
   const provider = providers.find((p) => p.name === form.provider);
   const takesCredentials = sender?.source !== 'environment' && (provider?.credentials.length ?? 0) > 0;
 
@@ -109,7 +111,7 @@ export function SenderEditor({ sender, providers, onSaved, onClose }: { sender?:
   const credentialErrors = messagesFor(errors, 'credentials');
   return (
     <Dialog title={sender ? t('senders.edit', { name: senderLabel(sender, t) }) : t('senders.add')} onClose={onClose}>
-      <form onSubmit={save} noValidate>
+      <form ref={formRef} onSubmit={save} noValidate>
         {failure && (
           <p class="alert" role="alert">
             {failure}
