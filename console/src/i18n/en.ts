@@ -89,7 +89,7 @@ export const en = {
   'customers.statusFilter': "Status",
   'customers.statusAny': "Any status",
   'customers.filter': "Filter",
-  'customers.count': "{total} customers",
+  'customers.count': "Customers found: {total}",
   'customers.empty': "No customers yet. Add one, or import a CSV file.",
   'customers.noMatch': "No customer matches this search.",
   'customers.created': "{name} was added.",

@@ -88,7 +88,7 @@ export const id: Record<MessageKey, string> = {
   'customers.statusFilter': "Status",
   'customers.statusAny': "Semua status",
   'customers.filter': "Saring",
-  'customers.count': "{total} pelanggan",
+  'customers.count': "Pelanggan ditemukan: {total}",
   'customers.empty': "Belum ada pelanggan. Tambahkan satu, atau impor file CSV.",
   'customers.noMatch': "Tidak ada pelanggan yang cocok.",
   'customers.created': "{name} ditambahkan.",

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { authHeaders, noticeUnauthorized, type ErrorBody } from '../../api/client';
 import type { CustomerImportResult } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
@@ -13,9 +13,12 @@ type Progress = { phase: 'uploading'; loaded: number; total: number } | { phase:
  * POST /api/v1/customers/import with XMLHttpRequest, not the typed client: fetch cannot report
  * upload progress. The path and the answer's type still come from the generated schema.
  */
-function uploadCsv(file: File, onProgress: (progress: Progress) => void): Promise<CustomerImportResult> {
+function uploadCsv(file: File, onProgress: (progress: Progress) => void, signal: AbortSignal): Promise<CustomerImportResult> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
+    // Closing the dialog stops the upload; rows already stored stay (each batch is its own transaction).
+    signal.addEventListener('abort', () => request.abort());
+    request.onabort = () => reject(new Error('aborted'));
     request.open('POST', IMPORT_PATH satisfies `/api/v1/customers/import`);
     for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
     request.responseType = 'json';
@@ -42,6 +45,8 @@ export function CustomerImport({ onImported, onClose }: { onImported(): void; on
   const [progress, setProgress] = useState<Progress>();
   const [result, setResult] = useState<CustomerImportResult>();
   const [failure, setFailure] = useState<string>();
+  const upload = useRef<AbortController>();
+  useEffect(() => () => upload.current?.abort(), []);
 
   async function start(event: Event) {
     event.preventDefault();
@@ -54,9 +59,14 @@ export function CustomerImport({ onImported, onClose }: { onImported(): void; on
     }
     setProgress({ phase: 'uploading', loaded: 0, total: file.size });
     try {
-      setResult(await uploadCsv(file, setProgress));
+      upload.current = new AbortController();
+      const signal = upload.current.signal;
+      const answer = await uploadCsv(file, setProgress, signal);
+      if (signal.aborted) return;
+      setResult(answer);
       onImported();
     } catch (error) {
+      if (upload.current?.signal.aborted) return;
       setFailure(error instanceof Error ? error.message : String(error));
     } finally {
       setProgress(undefined);

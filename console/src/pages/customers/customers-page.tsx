@@ -145,7 +145,16 @@ export function CustomersPage() {
           }}
         />
       )}
-      {open?.kind === 'import' && <CustomerImport onClose={() => setOpen(undefined)} onImported={list.reload} />}
+      {open?.kind === 'import' && (
+        <CustomerImport
+          // Closed during an upload, the batches stored so far stay: show them.
+          onClose={() => {
+            setOpen(undefined);
+            list.reload();
+          }}
+          onImported={list.reload}
+        />
+      )}
       {open?.kind === 'delete' && (
         <ConfirmDialog
           title={t('customers.deleteTitle')}
