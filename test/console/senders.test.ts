@@ -81,6 +81,15 @@ describe('console: senders (headless Chromium)', { skip: !hasChromium() && 'chro
     assert.deepEqual([edited.pause_min_ms, edited.pause_max_ms], [2500, 8000]);
     assert.equal(edited.warmup.started_at, added.warmup.started_at, 'an untouched warm-up is not restarted');
 
+    // Keyboard: Escape closes a dialog and gives the focus back to the button that opened it.
+    const editButton = card.getByRole('button', { name: say(`Edit Toko ${tag}`, `Ubah Toko ${tag}`) });
+    await editButton.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.ok(await editButton.evaluate((button) => button === document.activeElement), 'focus returns to the opener');
+
     // Pause with a reason, then resume.
     await card.getByRole('button', { name: say(`Pause Toko ${tag}`, `Jeda Toko ${tag}`) }).click();
     await page.getByRole('dialog').getByLabel(say('Reason (optional)', 'Alasan (opsional)')).fill('ganti HP');
