@@ -71,6 +71,36 @@ export function settingNames(provider: ProviderDefinition): string[] {
   return Object.keys((provider.settings as { properties?: Record<string, unknown> }).properties ?? {});
 }
 
+export interface SettingDescription {
+  name: string;
+  required: boolean;
+  /** Never logged or shown back (a token, a key). */
+  secret: boolean;
+  default: string | null;
+  /** The only values it takes, when it is a choice. */
+  choices: string[] | null;
+}
+
+/** The provider's settings as a form needs them: which exist, which are required, which are secret. */
+export function describeSettings(provider: ProviderDefinition): SettingDescription[] {
+  const schema = provider.settings as { properties?: Record<string, TypeSchemaLike>; required?: string[] };
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {}).map(([name, setting]) => ({
+    name,
+    // A setting with a default need not be given, even if the schema lists it as required.
+    required: required.has(name) && setting.default === undefined,
+    secret: (provider.secrets as string[]).includes(name),
+    default: setting.default === undefined ? null : String(setting.default),
+    choices: setting.anyOf?.every((option) => option.const !== undefined) ? setting.anyOf.map((option) => String(option.const)) : setting.type === 'boolean' ? ['true', 'false'] : null,
+  }));
+}
+
+interface TypeSchemaLike {
+  default?: unknown;
+  type?: string;
+  anyOf?: { const?: unknown }[];
+}
+
 function instantiate(provider: ProviderDefinition, settings: Record<string, unknown>, context: ProviderContext): LoadedGateway {
   const secrets = provider.secrets.map((key) => settings[key]).filter((v): v is string => typeof v === 'string' && v !== '');
   return { gateway: provider.create(settings as never, context), webhook: provider.webhook?.(settings as never, context), secrets };

@@ -115,6 +115,10 @@ function toFieldError(error: ErrorObject): FieldError {
       return { field: join(String(error.params.missingProperty)), message: 'is required' };
     case 'additionalProperties':
       return { field: join(String(error.params.additionalProperty)), message: 'is not a known field' };
+    case 'pattern':
+      // The pattern \S is how the schemas say "not blank": say so, not 'must match pattern "\S"'.
+      if (error.params.pattern === '\\S') return { field: base || '(body)', message: 'must not be blank' };
+      return { field: base || '(body)', message: error.message ?? 'is invalid' };
     default:
       return { field: base || '(body)', message: error.message ?? 'is invalid' };
   }

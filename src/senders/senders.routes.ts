@@ -7,6 +7,7 @@ import {
   SenderListResponse,
   SenderOneResponse,
   SenderPatch,
+  ProviderListResponse,
 } from './senders.schema.js';
 import * as service from './senders.service.js';
 
@@ -20,6 +21,15 @@ export const senderRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.get('/senders', {
     schema: { tags: TAGS, summary: 'List sending numbers', response: { 200: SenderListResponse, ...errorResponses(401) } },
   }, async () => ({ success: true, data: (await service.listSenders(context())).map(view) }));
+
+  app.get('/senders/providers', {
+    schema: {
+      tags: TAGS,
+      summary: 'The providers a sender can use, with their credentials',
+      description: 'What a form for POST /senders needs: each provider and the credentials it takes (names, required, secret, default).',
+      response: { 200: ProviderListResponse, ...errorResponses(401) },
+    },
+  }, async () => ({ success: true, data: await service.listProviders() }));
 
   app.get('/senders/:id', {
     schema: { tags: TAGS, summary: 'Get one sending number', params: IdParams, response: { 200: SenderOneResponse, ...errorResponses(401, 404) } },

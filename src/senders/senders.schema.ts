@@ -137,3 +137,39 @@ export const SenderDeletedResponse = Type.Object(
   { success: SuccessTrue, data: Type.Object({ id: Type.Integer(), deleted: Type.Literal(true) }, OPEN) },
   { ...OPEN, description: 'The sender is deleted.', examples: [{ success: true, data: { id: 2, deleted: true } }] },
 );
+
+const ProviderSetting = Type.Object(
+  {
+    name: Type.String({ description: 'The credential\'s name, as its environment variable (docs/providers.md).', example: 'FONNTE_TOKEN' }),
+    required: Type.Boolean({ description: 'Must be given (it has no default).' }),
+    secret: Type.Boolean({ description: 'A token or key: never logged.' }),
+    default: Nullable(Type.String({ description: 'Used when it is not given.' })),
+    choices: Nullable(Type.Array(Type.String(), { description: 'The only values it takes, when it is a choice.' })),
+  },
+  OPEN,
+);
+
+export const ProviderListResponse = Type.Object(
+  {
+    success: SuccessTrue,
+    data: Type.Array(Type.Object({ name: Type.String(), credentials: Type.Array(ProviderSetting) }, OPEN)),
+  },
+  {
+    ...OPEN,
+    description: 'The providers a sender can use, with the credentials each takes.',
+    examples: [
+      {
+        success: true,
+        data: [
+          {
+            name: 'fonnte',
+            credentials: [
+              { name: 'FONNTE_TOKEN', required: true, secret: true, default: null, choices: null },
+              { name: 'FONNTE_BASE_URL', required: false, secret: false, default: 'https://api.fonnte.com', choices: null },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+);

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import { AppError, invalid, notFound, type FieldError } from '../errors.js';
 import type { ProviderDefinition } from '../gateways/gateway.js';
-import { availableProviders, checkProviderSettings, createGatewayFromCredentials, loadProvider, settingNames } from '../gateways/registry.js';
+import { availableProviders, checkProviderSettings, createGatewayFromCredentials, describeSettings, loadProvider, settingNames } from '../gateways/registry.js';
 import { neverLog } from '../logger.js';
 import { normalizePhone } from '../phone/phone-number.js';
 import { localDay } from '../schedule/local-time.js';
@@ -124,6 +124,12 @@ export async function deleteSender(ctx: SenderContext, id: number): Promise<void
   }
   if (!(await repo.softDeleteSender(ctx.db, id, ctx.now))) throw notFound(`Sender ${id}`);
   ctx.logger.info({ sender_id: id }, 'sender deleted');
+}
+
+/** Every provider and the credentials it takes, for a form. */
+export async function listProviders() {
+  const providers = await Promise.all(availableProviders().map(loadProvider));
+  return providers.map((provider) => ({ name: provider.name, credentials: describeSettings(provider) }));
 }
 
 // --- Checks ---

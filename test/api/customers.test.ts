@@ -228,6 +228,9 @@ describe('customers API', () => {
       const before = (await svc.api.get(`/api/v1/customers/${id}`)).body.data;
       assertError(await svc.api.patch(`/api/v1/customers/${id}`, { name: 5 }), 422, 'name');
       assertError(await svc.api.patch(`/api/v1/customers/${id}`, { nmae: 'x' }), 422, 'nmae');
+      const blank = await svc.api.patch(`/api/v1/customers/${id}`, { name: '   ' });
+      assertError(blank, 422, 'name');
+      assert.deepEqual(blank.body.errors, [{ field: 'name', message: 'must not be blank' }]);
       assertError(await svc.api.patch(`/api/v1/customers/${id}`, { attributes: { status: 'x' } }), 422, 'attributes.status');
       assertError(await svc.api.patch(`/api/v1/customers/${id}`, {}), 422);
       assert.deepEqual((await svc.api.get(`/api/v1/customers/${id}`)).body.data, before);

@@ -1671,6 +1671,105 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/senders/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The providers a sender can use, with their credentials
+         * @description What a form for POST /senders needs: each provider and the credentials it takes (names, required, secret, default).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The providers a sender can use, with the credentials each takes. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "success": true,
+                         *       "data": [
+                         *         {
+                         *           "name": "fonnte",
+                         *           "credentials": [
+                         *             {
+                         *               "name": "FONNTE_TOKEN",
+                         *               "required": true,
+                         *               "secret": true,
+                         *               "default": null,
+                         *               "choices": null
+                         *             },
+                         *             {
+                         *               "name": "FONNTE_BASE_URL",
+                         *               "required": false,
+                         *               "secret": false,
+                         *               "default": "https://api.fonnte.com",
+                         *               "choices": null
+                         *             }
+                         *           ]
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            data: ({
+                                credentials: ({
+                                    choices: string[] | null;
+                                    default: string | null;
+                                    /**
+                                     * @description The credential's name, as its environment variable (docs/providers.md).
+                                     * @example FONNTE_TOKEN
+                                     */
+                                    name: string;
+                                    /** @description Must be given (it has no default). */
+                                    required: boolean;
+                                    /** @description A token or key: never logged. */
+                                    secret: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @enum {boolean} */
+                            success: true;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing, invalid or expired credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;

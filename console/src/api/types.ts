@@ -22,3 +22,9 @@ export type BlastRequest = Body<'/api/v1/whatsapp/blast', 'post'>;
 export type BlastPreview = Answer<'/api/v1/whatsapp/blast/preview', 'post'>;
 export type Customer = Answer<'/api/v1/customers', 'get'>['data'][number];
 export type Sender = Answer<'/api/v1/senders', 'get'>['data'][number];
+
+// --- Customers and senders pages (console2) ---
+export type CustomerImportResult = Answer<'/api/v1/customers/import', 'post'>;
+export type SenderProvider = Answer<'/api/v1/senders/providers', 'get'>['data'][number];
+export type SenderCreate = Body<'/api/v1/senders', 'post'>;
+export type SenderPatch = Body<'/api/v1/senders/{id}', 'patch'>;
