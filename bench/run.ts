@@ -9,6 +9,7 @@ import { benchDispatch } from './dispatch.js';
 import { benchExpand } from './expand.js';
 import { benchMemory } from './memory.js';
 import { benchImport } from './import.js';
+import { benchFuzz } from './fuzz.js';
 import { benchSenders } from './senders.js';
 import type { BenchContext, BenchOptions, Result } from './types.js';
 import { children, idleShare, sec } from './util.js';
@@ -18,7 +19,7 @@ import { children, idleShare, sec } from './util.js';
  * (all by default) on each engine, prints one table, and saves it under bench/results/.
  * Every option also reads an environment variable (BENCH_<NAME>); the command line wins.
  */
-const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [options]
+const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [fuzz] [options]
 
   --engine=sqlite,postgres   engines to run on (BENCH_ENGINE; default both; "pg" = postgres)
   --size=N                   customers for every chosen benchmark (BENCH_SIZE)
@@ -26,6 +27,7 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
   --dispatch-size=N          default 20000        --memory-size=N   default 1000000
   --import-size=N            default 1000000 (CSV rows)
   --senders-size=N           recipients per sender in senders (default 100: one blast through 1 sender, one through 5)
+  --fuzz-size=N              hostile requests in fuzz (default 20000), a random seed each run
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
@@ -51,10 +53,11 @@ const BENCHMARKS = {
   memory: benchMemory,
   import: benchImport,
   senders: benchSenders,
+  fuzz: benchFuzz,
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
-const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100 };
-const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40 };
+const DEFAULT_SIZES: Record<BenchName, number> = { accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, fuzz: 20_000 };
+const QUICK_SIZES: Record<BenchName, number> = { accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, fuzz: 3_000 };
 
 function parseArgs(argv: string[]) {
   const flags = new Map<string, string>();
