@@ -39,16 +39,15 @@ export const customerImportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }
     }
     const limit = new AbortController();
     part.file.once('limit', () => limit.abort(tooLarge()));
-    // The upload itself failing (cut short, a malformed part) is the client's error, not ours.
-    let uploadError: unknown;
-    part.file.once('error', (error) => (uploadError ??= error));
     const context = { db: ctx.database.db, engine: ctx.database.engine, countryCode: ctx.config.defaultCountryCode, now: ctx.clock.now() };
     try {
       return { success: true as const, ...(await importCustomersCsv(context, part.file, { signal: limit.signal })) };
     } catch (error) {
       // Discard the rest of the upload, so the client finishes sending and reads the answer.
       part.file.resume();
-      throw uploadError !== undefined && !(error instanceof AppError) ? asClientError(uploadError) : error;
+      // The upload itself failing (cut short, a malformed part) is the client's error, not ours.
+      const uploadFailed = part.file.errored ?? (part.file.destroyed && !part.file.readableEnded ? error : null);
+      throw uploadFailed !== null && !(error instanceof AppError) ? asClientError(uploadFailed) : error;
     }
   });
 };

@@ -1,4 +1,4 @@
-import { Writable, type Readable } from 'node:stream';
+import { finished, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
@@ -79,8 +79,12 @@ export async function importCustomersCsv(ctx: CustomerContext, source: Readable,
   const run = new ImportRun(ctx, { batchSize: options.batchSize ?? IMPORT_BATCH_SIZE, onProgress: options.onProgress, bytes: () => parser.info.bytes });
   // The source is piped, not handed to pipeline(): on failure the caller decides what becomes of
   // it (the HTTP route drains the rest of the upload so the client reads the answer).
-  const onSourceError = (error: Error) => check.destroy(error);
-  source.on('error', onSourceError);
+  // finished() also reports a source that failed or closed early before this call (a multipart
+  // upload cut short can be destroyed while the route is still awaiting it): without it the
+  // pipe below would wait for data that never comes.
+  const stopWatching = finished(source, { writable: false }, (error) => {
+    if (error) check.destroy(error);
+  });
   source.pipe(check);
   const abort = () => check.destroy(options.signal?.reason instanceof Error ? options.signal.reason : new Error('import aborted'));
   options.signal?.addEventListener('abort', abort, { once: true });
@@ -88,7 +92,7 @@ export async function importCustomersCsv(ctx: CustomerContext, source: Readable,
     if (options.signal?.aborted) abort();
     await pipeline(check, parser, new ImportSink(run));
   } finally {
-    source.off('error', onSourceError);
+    stopWatching();
     source.unpipe(check);
     options.signal?.removeEventListener('abort', abort);
     await run.settled();

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
+import { clientErrorHandler, frameworkErrors } from '../http/client-errors.js';
 import { installErrorHandling } from '../http/error-handler.js';
 import type { Metrics } from './metrics.js';
 import { metricsRoutes } from './metrics.routes.js';
@@ -21,7 +22,8 @@ export async function startMetricsServer(options: {
   token: string | undefined;
   logger: Logger;
 }): Promise<MetricsServer> {
-  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true });
+  // The same shape as the API for what the router and Node's parser refuse (src/http/client-errors.ts).
+  const app = Fastify({ loggerInstance: options.logger as FastifyBaseLogger, disableRequestLogging: true, frameworkErrors, clientErrorHandler });
   installErrorHandling(app);
   app.get('/healthz', async () => ({ success: true, status: 'ok' }));
   await app.register(metricsRoutes, { metrics: options.metrics, token: options.token });
