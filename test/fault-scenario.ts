@@ -64,6 +64,8 @@ const TOKEN = 'fonnte-faults-token-0123456789';
  */
 const GATEWAY_TIMEOUT_MS = 5000;
 const CONCURRENCY = 2;
+/** tsx compiles each process on start: seconds, minutes on a machine shared by many jobs. */
+const STARTUP_MS = 300_000;
 
 export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
   const log = plan.log ?? (() => {});
@@ -112,7 +114,7 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
     };
 
     const apiProc = spawn('api');
-    const api = new Api(await apiUrlOf(apiProc, 120_000));
+    const api = new Api(await apiUrlOf(apiProc, STARTUP_MS));
     await api.login();
     for (let i = 0; i < plan.senders; i++) {
       const res = await api.post('/api/v1/senders', {
@@ -130,7 +132,7 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
       await api.createCustomers(batch);
     }
     let workers = Array.from({ length: plan.workers }, () => spawn('worker'));
-    await Promise.all(workers.map((w) => w.waitForLine(/worker started/, 120_000)));
+    await Promise.all(workers.map((w) => w.waitForLine(/worker started/, STARTUP_MS)));
     log(`${plan.workers} workers started; blast to ${plan.recipients} recipients through ${plan.senders} numbers`);
 
     const started = Date.now();
@@ -176,7 +178,7 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
     if (unexpectedExits > 0) report.problems.push(`${unexpectedExits} processes exited by themselves`);
     // A replacement may still be loading (before its SIGTERM handler exists): let it start first.
     const running = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
-    await Promise.all(running.map((p) => p.waitForLine(/whatsapp-blast is running/, 120_000).catch(() => undefined)));
+    await Promise.all(running.map((p) => p.waitForLine(/whatsapp-blast is running/, STARTUP_MS).catch(() => undefined)));
     for (const p of running) p.child.kill('SIGTERM');
     const codes = await Promise.all(procs.filter((p) => !killed.has(p)).map((p) => p.exited));
     if (codes.some((c) => c !== 0)) report.problems.push(`exit codes after SIGTERM: ${codes.join(', ')}`);

@@ -67,7 +67,8 @@ export async function whileDatabaseUnavailable<T>(
       if (failures > 0) options.logger.info({ what: options.what, attempts: failures + 1 }, 'database reachable again');
       return result;
     } catch (error) {
-      if (!isDatabaseUnavailable(error) || options.giveUp?.() || options.signal?.aborted) throw error;
+      if (options.signal?.aborted) throw new RetryAborted(`${options.what}: stopped while waiting for the database`);
+      if (!isDatabaseUnavailable(error) || options.giveUp?.()) throw error;
       failures += 1;
       const waitMs = databaseBackoffMs(failures, options.retry);
       if (failures === 1 || failures % 20 === 0) {

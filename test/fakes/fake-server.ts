@@ -76,6 +76,10 @@ export async function startFakeServer<R, A>(options: FakeServerOptions<R, A>): P
       .catch(() => req.socket.destroy());
   });
 
+  // The client closes idle connections first (undici: after 4 s). With Node's 5 s default, a
+  // busy machine lets the server close one just as the client reuses it: a reset nobody chose,
+  // which the adapters rightly report as "delivery unknown". Faults are the tests' to inject.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
