@@ -65,7 +65,7 @@ export async function deliverOnce(deps: EventDeliveryDeps): Promise<number> {
         : {
             ok: false,
             error: result.error,
-            nextAttemptAt: finished + backoffMs(failures, { baseDelayMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxMs, maxAttempts: 0 }),
+            nextAttemptAt: finished + backoffMs(failures, { baseDelayMs: settings.retryBaseMs, maxDelayMs: settings.retryMaxMs }),
             giveUpBefore: finished - settings.retryForMs,
           },
     }),

@@ -9,7 +9,7 @@ export interface RetrySettings {
 }
 
 /** Exponential backoff with full jitter: attempt 1 waits up to base, then 2×, 4×…, capped. */
-export function backoffMs(attempt: number, settings: RetrySettings): number {
+export function backoffMs(attempt: number, settings: Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs'>): number {
   const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
