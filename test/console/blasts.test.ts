@@ -162,7 +162,15 @@ describe('console: blasts, end to end in headless Chromium', { skip: !hasChromiu
     assert.equal(res.status, 202);
     const page = await harness.newPage({ viewport: DESKTOP });
     await harness.logIn(page);
-    await page.locator('.blast-row', { hasText: 'Long blast' }).getByRole('link').click();
+    // The home page follows an unfinished blast live: its progress moves without a reload.
+    const row = page.locator('.blast-row', { hasText: 'Long blast' });
+    const bar = row.getByRole('progressbar');
+    // -1 while the recipients are being resolved (no bar yet).
+    const done = async () => ((await bar.count()) === 0 ? -1 : Number(await bar.getAttribute('aria-valuenow')));
+    await row.waitFor();
+    const before = await done();
+    await waitFor(async () => (await done()) > before, 15_000, 'the row to progress live');
+    await row.getByRole('link').click();
     const state = page.locator('.blast-detail .page-head .badge');
 
     await page.getByRole('button', { name: 'Pause' }).click();

@@ -39,8 +39,9 @@ export class ConsoleHarness {
       }
     });
     page.on('requestfailed', (request) => {
-      // A live stream closed by leaving the page is not a failure.
-      if (!request.url().endsWith('/events')) this.problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`);
+      // A request the page gave up (a live stream closed, a page left while loading) is not a failure.
+      const error = request.failure()?.errorText ?? '';
+      if (!error.includes('ERR_ABORTED')) this.problems.push(`failed: ${request.url()} ${error}`);
     });
     page.on('pageerror', (error) => this.problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {

@@ -105,6 +105,7 @@ export const en = {
   'new.willSkip': "Skipped: {reason}",
   'new.imageNotPreviewed': "The image is sent with every message.",
   'new.send': "Send blast to {count} recipients",
+  'new.sendUnpreviewed': 'Send blast',
   'new.sending': "Sending…",
   'new.previewFirst': "Preview the blast before sending it.",
   'new.changed': "The form changed: preview it again before sending.",

@@ -104,6 +104,7 @@ export const id: Record<MessageKey, string> = {
   'new.willSkip': "Dilewati: {reason}",
   'new.imageNotPreviewed': "Gambar dikirim bersama setiap pesan.",
   'new.send': "Kirim blast ke {count} penerima",
+  'new.sendUnpreviewed': 'Kirim blast',
   'new.sending': "Mengirim…",
   'new.previewFirst': "Lihat pratinjau sebelum mengirim.",
   'new.changed': "Formulir berubah: lihat pratinjau lagi sebelum mengirim.",

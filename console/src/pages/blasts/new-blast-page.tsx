@@ -208,7 +208,7 @@ export function NewBlastPage() {
       {preview && !stale && <BlastPreviewView preview={preview} imageUrl={imageUrl} />}
       <div class="actions">
         <button type="submit" class="primary" disabled={!preview || stale || busy !== undefined || preview.meta.audience.sendable === 0}>
-          {busy === 'send' ? t('new.sending') : t('new.send', { count: preview?.meta.audience.sendable ?? 0 })}
+          {busy === 'send' ? t('new.sending') : preview && !stale ? t('new.send', { count: preview.meta.audience.sendable }) : t('new.sendUnpreviewed')}
         </button>
       </div>
     </form>
