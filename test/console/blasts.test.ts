@@ -102,8 +102,9 @@ describe('console: blasts, end to end in headless Chromium', { skip: !hasChromiu
     // The recipients: the skipped one with its reason, and a search by name.
     await page.getByLabel('Recipient status').selectOption('skipped');
     const skipped = page.locator('table.recipients tbody tr');
+    // The filter applies after a request: wait for the filtered table, not any table showing the row.
+    await waitFor(async () => (await skipped.count()) === 1, 5_000, 'only the skipped row');
     await page.locator('table.recipients tbody tr', { hasText: `Kantor ${status}` }).waitFor();
-    assert.equal(await skipped.count(), 1);
     assert.ok((await skipped.first().innerText()).length > `Kantor ${status}`.length + 20, 'the row shows why it was skipped');
     const reason = (await harness.svc.api.get(`/api/v1/whatsapp/blast/${blastId}/logs?status=skipped`)).body.data[0].error_message;
     assert.ok(reason && (await skipped.first().innerText()).includes(reason), `the reason "${reason}" is shown`);
