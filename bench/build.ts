@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,12 @@ export function buildService(log: (line: string) => void): string {
   const dir = path.join(tmpdir(), PREFIX + hash.digest('hex').slice(0, 16));
   if (existsSync(path.join(dir, 'dist', 'main.js'))) return dir;
 
-  for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(PREFIX))) rmSync(path.join(tmpdir(), old), { recursive: true, force: true });
+  // Builds of other trees are removed once a day old: a newer one may still be in use by a
+  // benchmark running from another checkout at the same time.
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(PREFIX))) {
+    if (statSync(path.join(tmpdir(), old)).mtimeMs < dayAgo) rmSync(path.join(tmpdir(), old), { recursive: true, force: true });
+  }
   const staging = `${dir}.tmp-${process.pid}`;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const started = Date.now();
