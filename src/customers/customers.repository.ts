@@ -127,6 +127,20 @@ export async function updateCustomer(db: Kysely<DB>, id: number, changes: Custom
   return db.updateTable('customers').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
+/**
+ * Opts one customer out unless they already are (keeping the first opt-out's time and source).
+ * The condition is in the UPDATE itself, so of two concurrent opt-outs only one returns the row.
+ */
+export async function optOutCustomer(db: Kysely<DB>, id: number, source: string, now: number) {
+  return db
+    .updateTable('customers')
+    .set({ opted_out_at: now, opted_out_source: source, updated_at: now })
+    .where('id', '=', id)
+    .where('opted_out_at', 'is', null)
+    .returning(['id', 'phone_normalized'])
+    .executeTakeFirst();
+}
+
 export async function deleteCustomer(db: Kysely<DB>, id: number): Promise<boolean> {
   const result = await db.deleteFrom('customers').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
 import { AppError, invalid, notFound } from '../errors.js';
+import { recordEvents } from '../events/outbox.repository.js';
 import { normalizePhone } from '../phone/phone-number.js';
 import { holdAutoIds, keepAutoIdsAbove } from './customer-ids.repository.js';
 import * as repo from './customers.repository.js';
@@ -91,9 +92,14 @@ export async function updateCustomer(ctx: CustomerContext, id: number, patch: Cu
     if (patch.attributes !== undefined) changes.attributes = canonicalJson(patch.attributes);
     if (patch.phone !== undefined) Object.assign(changes, phoneColumns(patch.phone, ctx.countryCode));
     if (patch.opted_out === false) Object.assign(changes, { opted_out_at: null, opted_out_source: null });
-    if (patch.opted_out === true) Object.assign(changes, { opted_out_at: ctx.now, opted_out_source: 'admin' });
+    // An admin's opt-out is announced like a customer's own, so the integrator's system learns it.
+    const optedOut = patch.opted_out === true ? await repo.optOutCustomer(trx, id, 'admin', ctx.now) : undefined;
     const row = await repo.updateCustomer(trx, id, changes);
     if (!row) throw notFound(`Customer ${id}`);
+    if (optedOut) {
+      const data = { customer_id: id, phone_number: optedOut.phone_normalized, source: 'admin', opted_out_at: new Date(ctx.now).toISOString() };
+      await recordEvents(trx, [{ type: 'customer.opted_out', data }], ctx.now);
+    }
     await repo.rememberAttributeKeys(trx, Object.keys(patch.attributes ?? {}));
     return row;
   });

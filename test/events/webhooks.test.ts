@@ -105,6 +105,42 @@ describe('outbound webhooks: every event, signed, in order', () => {
   });
 });
 
+describe('outbound webhooks: an opt-out set by an admin', () => {
+  let receiver: WebhookReceiver;
+  let svc: TestService;
+
+  before(async () => {
+    receiver = await startWebhookReceiver();
+    svc = await startTestService({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true' });
+    await subscribe(svc, receiver.url, ['customer.opted_out']);
+  });
+  after(async () => {
+    await svc.stop();
+    await receiver.close();
+  });
+
+  it('is announced once, with source admin; setting it again or clearing it announces nothing', async () => {
+    const [customer] = await svc.api.createCustomers([{ name: 'Rina', phone: mobileNumber(7) }]);
+    const optOut = () => svc.api.request('PATCH', `/api/v1/customers/${customer!.id}`, { opted_out: true });
+    const first = await optOut();
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.data.opted_out_source, 'admin');
+    const again = await optOut();
+    assert.equal(again.body.data.opted_out_at, first.body.data.opted_out_at, 'the first opt-out is kept');
+    assert.equal((await svc.api.request('PATCH', `/api/v1/customers/${customer!.id}`, { opted_out: false })).status, 200);
+    // A later event in the same order proves the earlier PATCHes' events, if any, were delivered.
+    const [other] = await svc.api.createCustomers([{ name: 'Tono', phone: mobileNumber(8) }]);
+    assert.equal((await svc.api.request('PATCH', `/api/v1/customers/${other!.id}`, { opted_out: true })).status, 200);
+    const events = await waitFor(() => {
+      const got = receiver.events();
+      return Promise.resolve(got.some((e) => e.data.customer_id === other!.id) ? got : undefined);
+    }, 15_000, 'the second customer\'s opt-out');
+    const rina = events.filter((e) => e.data.customer_id === customer!.id);
+    assert.equal(rina.length, 1, 'one event for two opt-outs and a clear');
+    assert.deepEqual(rina[0]!.data, { customer_id: customer!.id, phone_number: `62${mobileNumber(7).slice(1)}`, source: 'admin', opted_out_at: first.body.data.opted_out_at });
+  });
+});
+
 describe('outbound webhooks: a receiver that is down', () => {
   let receiver: WebhookReceiver;
   let svc: TestService;
