@@ -14,6 +14,7 @@ import { benchImport } from './import.js';
 import { benchFuzz } from './fuzz.js';
 import { benchSenders } from './senders.js';
 import { benchSync } from './sync.js';
+import { benchThroughput } from './throughput.js';
 import type { BenchContext, BenchOptions, Result } from './types.js';
 import { children, idleShare, sec } from './util.js';
 
@@ -22,7 +23,7 @@ import { children, idleShare, sec } from './util.js';
  * (all by default) on each engine, prints one table, and saves it under bench/results/.
  * Every option also reads an environment variable (BENCH_<NAME>); the command line wins.
  */
-const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [faults] [console] [fuzz] [options]
+const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [faults] [console] [fuzz] [throughput] [options]
 
   --engine=sqlite,postgres   engines to run on (BENCH_ENGINE; default both; "pg" = postgres)
   --size=N                   customers for every chosen benchmark (BENCH_SIZE)
@@ -35,6 +36,9 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
                              throw-away cluster, needs initdb), a flaky gateway
   --console-size=N           recipients of the big blast in console (default 100000; the history has 1,000 blasts)
   --fuzz-size=N              hostile requests in fuzz (default 20000), a random seed each run
+  --throughput-size=N        messages per scenario in throughput (default 20000): ours (node dist/main.js, Meta
+                             adapter) vs BullMQ + Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379) vs bare
+                             keep-alive requests, one fake Meta gateway in its own process
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
@@ -64,13 +68,14 @@ const BENCHMARKS = {
   faults: benchFaults,
   console: benchConsole,
   fuzz: benchFuzz,
+  throughput: benchThroughput,
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const DEFAULT_SIZES: Record<BenchName, number> = {
-  accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000, faults: 10_000, console: 100_000, fuzz: 20_000,
+  accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000, faults: 10_000, console: 100_000, fuzz: 20_000, throughput: 20_000,
 };
 const QUICK_SIZES: Record<BenchName, number> = {
-  accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000, faults: 1_000, console: 100_000, fuzz: 3_000,
+  accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000, faults: 1_000, console: 100_000, fuzz: 3_000, throughput: 5_000,
 };
 
 function parseArgs(argv: string[]) {

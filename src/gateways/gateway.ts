@@ -138,7 +138,7 @@ export function fingerprint(...parts: (string | undefined)[]): string {
 /** Error codes that prove the request never left this machine, so a retry cannot double-send. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** Classifies a failure of `fetch` itself (no HTTP answer). */
+/** Classifies a failed request that got no HTTP answer (http-client.ts). */
 export function classifyNetworkError(error: unknown, provider: string): GatewayError {
   if (error instanceof GatewayError) return error;
   const err = error as { name?: string; cause?: { code?: string; name?: string }; code?: string };
@@ -167,22 +167,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
   return 60_000;
-}
-
-/**
- * Sends one request and reads the answer as text. A failure of `fetch` itself is thrown
- * classified (classifyNetworkError); a body lost mid-read reads as '', leaving only the status
- * to judge by.
- */
-export async function fetchText(provider: string, url: string, init: RequestInit): Promise<{ response: Response; text: string }> {
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch (error) {
-    throw classifyNetworkError(error, provider);
-  }
-  const text = await response.text().catch(() => '');
-  return { response, text };
 }
 
 /**

@@ -3,12 +3,12 @@ import {
   type WebhookHandler,
   classifyUnexplainedStatus,
   defineProvider,
-  fetchText,
   fingerprint,
   GatewayError,
   parseJsonObject,
   sameSecret,
 } from '../gateway.js';
+import { postText } from '../http-client.js';
 
 /**
  * Fonnte (api.fonnte.com). Traps, from shared/providers/README.md:
@@ -34,10 +34,10 @@ export default defineProvider({
       async send(message, signal) {
         const form = new URLSearchParams({ target: message.to, message: message.text, countryCode: '0' });
         if (message.image) form.set('url', message.image.url);
-        const { response, text } = await fetchText('fonnte', endpoint, { method: 'POST', headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal });
+        const response = await postText('fonnte', endpoint, { headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal });
         // Fonnte documents no 4xx of its own: one means a wrong FONNTE_BASE_URL.
-        if (!response.ok) throw classifyUnexplainedStatus(response.status, 'fonnte', 'FONNTE_BASE_URL', response.headers.get('retry-after'));
-        const body = parseJsonObject(text);
+        if (!response.ok) throw classifyUnexplainedStatus(response.status, 'fonnte', 'FONNTE_BASE_URL', response.retryAfter);
+        const body = parseJsonObject(response.text);
         const status = body?.status ?? body?.Status;
         if (status === true) {
           const id = Array.isArray(body!.id) ? body!.id[0] : body!.id;

@@ -4,7 +4,6 @@ import {
   classifyUnexplainedStatus,
   clip,
   defineProvider,
-  fetchText,
   fingerprint,
   GatewayError,
   parseJsonObject,
@@ -19,6 +18,7 @@ import {
   type WebhookHandler,
   type WebhookRequest,
 } from '../gateway.js';
+import { postText } from '../http-client.js';
 
 /**
  * Meta WhatsApp Cloud API (graph.facebook.com), from shared/providers/README.md. Traps:
@@ -73,9 +73,9 @@ function createMetaGateway(settings: MetaSettings): Gateway {
   const media = new Map<string, { id: Promise<string>; expiresAt: number }>();
 
   async function call(path: string, init: { headers: Record<string, string>; body: string | FormData }, signal: AbortSignal): Promise<MetaAnswer> {
-    const { response, text } = await fetchText('meta', `${root}/${path}`, { method: 'POST', ...init, headers: { ...init.headers, Authorization: authorization }, signal });
+    const response = await postText('meta', `${root}/${path}`, { body: init.body, headers: { ...init.headers, Authorization: authorization }, signal });
     // A body lost mid-read leaves only the status to judge by (a 200 without an id is "unknown").
-    return { ok: response.ok, status: response.status, retryAfter: response.headers.get('retry-after'), body: parseJsonObject(text) };
+    return { ok: response.ok, status: response.status, retryAfter: response.retryAfter, body: parseJsonObject(response.text) };
   }
 
   async function upload(image: OutgoingImage): Promise<string> {

@@ -4,7 +4,6 @@ import { ConfigError } from '../../config.js';
 import {
   clip,
   defineProvider,
-  fetchText,
   fingerprint,
   GatewayError,
   parseJsonObject,
@@ -18,6 +17,7 @@ import {
   type WebhookHandler,
   type WebhookRequest,
 } from '../gateway.js';
+import { postText } from '../http-client.js';
 
 /**
  * Twilio's Messages API for WhatsApp (api.twilio.com), from shared/providers/README.md. Traps:
@@ -79,20 +79,19 @@ function createTwilioGateway(settings: TwilioSettings, publicBaseUrl: string | u
     supportsTemplates: true,
     async send(message, signal) {
       const form = messageForm(message, settings, statusCallback);
-      const { response, text } = await fetchText('twilio', endpoint, {
-        method: 'POST',
+      const response = await postText('twilio', endpoint, {
         headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' },
         body: form,
         signal,
       });
       // A body lost mid-read leaves only the status to judge by (a 201 without a sid is "unknown").
-      const body = parseJsonObject(text);
+      const body = parseJsonObject(response.text);
       if (response.ok) {
         const sid = body?.sid;
         if (typeof sid === 'string' && sid !== '') return { providerMessageId: sid };
         throw new GatewayError('unknown_outcome', `delivery unknown: twilio answered HTTP ${response.status} without a message sid`);
       }
-      throw classifyTwilioError(response.status, body, response.headers.get('retry-after'), secrets);
+      throw classifyTwilioError(response.status, body, response.retryAfter, secrets);
     },
   };
 }

@@ -3,12 +3,12 @@ import {
   classifyUnexplainedStatus,
   clip,
   defineProvider,
-  fetchText,
   fingerprint,
   GatewayError,
   parseJsonObject,
   scrubSecrets,
 } from '../gateway.js';
+import { postText } from '../http-client.js';
 
 /**
  * Watzap.id (api.watzap.id/v1). Traps, from shared/providers/README.md:
@@ -39,17 +39,16 @@ export default defineProvider({
         const [path, body] = message.image
           ? ['send_image_url', { ...keys, phone_no: message.to, url: message.image.url, message: message.text, separate_caption: '0' }]
           : ['send_message', { ...keys, phone_no: message.to, message: message.text, wait_until_send: '1' }];
-        const { response, text } = await fetchText('watzap', `${base}/${path}`, {
-          method: 'POST',
+        const response = await postText('watzap', `${base}/${path}`, {
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(body),
           signal,
         });
-        const answer = parseJsonObject(text);
+        const answer = parseJsonObject(response.text);
         const status = answer?.status === undefined || answer.status === null ? undefined : String(answer.status);
         if (status !== undefined && STATUS_KINDS.has(status)) throw watzapFailure(status, answer!.message, secrets);
         // Watzap documents no HTTP errors: a 4xx most likely means a wrong WATZAP_BASE_URL.
-        if (!response.ok) throw classifyUnexplainedStatus(response.status, 'watzap', 'WATZAP_BASE_URL', response.headers.get('retry-after'));
+        if (!response.ok) throw classifyUnexplainedStatus(response.status, 'watzap', 'WATZAP_BASE_URL', response.retryAfter);
         // The documented success carries the string "200"; a number is accepted too (harmless).
         if (status === '200') return { providerMessageId: null };
         // Not an answer Watzap documents: the message may or may not have gone out.

@@ -1,0 +1,75 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The fake gateway of `npm run bench -- throughput`, run in its own process (so its CPU is not
+ * charged to whoever sends): Meta's Cloud API send call, `POST /<version>/<phone id>/messages`
+ * with a Bearer token and a JSON body, answered at once with Meta's success body. It counts
+ * what arrived; `GET /__stats` tells the bench, `POST /__reset` forgets it.
+ *
+ * Started as `node --import tsx bench/throughput-fake.ts TOKEN`; prints `listening PORT`.
+ */
+const token = process.argv[2] ?? 'bench-meta-token';
+let count = 0;
+let first: number | undefined;
+let last: number | undefined;
+let targets = new Set<string>();
+let perNumber = new Map<string, number>();
+let refused = 0;
+let nextId = 1;
+
+const MESSAGES = /^\/v[0-9.]+\/([0-9]+)\/messages$/;
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const at = Date.now();
+    if (req.method === 'GET' && req.url === '/__stats') {
+      return reply(res, 200, { count, first, last, distinct: targets.size, refused, perNumber: Object.fromEntries(perNumber) });
+    }
+    if (req.method === 'POST' && req.url === '/__reset') {
+      count = refused = 0;
+      first = last = undefined;
+      targets = new Set();
+      perNumber = new Map();
+      return reply(res, 200, { ok: true });
+    }
+    const number = MESSAGES.exec(req.url ?? '')?.[1];
+    if (req.method !== 'POST' || !number) return reply(res, 400, { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } });
+    if (req.headers.authorization !== `Bearer ${token}`) {
+      refused += 1;
+      return reply(res, 401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+    }
+    let to: unknown;
+    try {
+      to = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to?: unknown }).to;
+    } catch {
+      to = undefined;
+    }
+    if (typeof to !== 'string' || to === '') {
+      refused += 1;
+      return reply(res, 400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } });
+    }
+    count += 1;
+    first ??= at;
+    last = at;
+    targets.add(to);
+    perNumber.set(number, (perNumber.get(number) ?? 0) + 1);
+    reply(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.bench${nextId++}` }] });
+  });
+});
+
+function reply(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+// Idle keep-alive connections are kept longer than any client's pool keeps them.
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`));
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

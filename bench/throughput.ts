@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ADMIN } from '../test/helpers.js';
+import { spawnNode, type ServiceProcess } from '../test/process-helpers.js';
+import { createBenchDatabase } from './db.js';
+import { seedCustomers } from './seed.js';
+import { postAllBlast, startBenchService } from './service.js';
+import type { BenchContext, Result } from './types.js';
+import { children, int, processCpuMs, sec, stopChild, until } from './util.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TOKEN = 'bench-meta-token';
+const API_VERSION = 'v21.0';
+/** Phone number ids of the numbers: the environment's sender is the first. */
+const NUMBERS = Array.from({ length: 8 }, (_, i) => String(1_000_001 + i));
+
+interface Scenario {
+  label: string;
+  numbers: number;
+  /** Sends at a time per number. */
+  inFlight: number;
+  peer: string;
+}
+
+/**
+ * Issue 11: our service (`node dist/main.js`, Meta adapter) against a peer — BullMQ + Redis
+ * doing the same work — and against bare keep-alive requests, all sending to one fake Meta
+ * gateway in its own process, in the same run, on each engine. Every figure is printed as a
+ * ratio to the peer; the goal is ours ≥ 50 % of the bare request rate at the same concurrency.
+ */
+const SCENARIOS: Scenario[] = [
+  { label: 'one number, pause 0', numbers: 1, inFlight: 1, peer: 'BullMQ 1 queue, 1 job at a time' },
+  { label: '8 numbers, pause 0', numbers: 8, inFlight: 1, peer: 'BullMQ 8 queues, 1 job at a time each' },
+  { label: 'one Meta number, 8 in flight', numbers: 1, inFlight: 8, peer: 'BullMQ 1 queue, concurrency 8' },
+];
+
+interface Run {
+  rate: number;
+  cpuUsPerMessage: number;
+}
+
+export async function benchThroughput(ctx: BenchContext): Promise<Result[]> {
+  // Until per-sender in-flight limits exist, the variables are set but the service ignores them.
+  const inFlightKnown = readFileSync(path.join(ROOT, 'src', 'config.ts'), 'utf8').includes('SEND_MAX_IN_FLIGHT');
+  const fake = await startFake();
+  const results: Result[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      const concurrency = scenario.numbers * scenario.inFlight;
+      const bare = await runPeer(fake, ctx, { mode: 'bare', numbers: NUMBERS.slice(0, 1), concurrency });
+      ctx.log(`${scenario.label}: bare keep-alive requests, ${concurrency} at a time: ${int(bare.rate)}/s, ${int(bare.cpuUsPerMessage)} µs CPU each`);
+      const peer = await runPeer(fake, ctx, { mode: 'bullmq', numbers: NUMBERS.slice(0, scenario.numbers), concurrency: scenario.inFlight });
+      ctx.log(`${scenario.label}: ${scenario.peer}: ${int(peer.rate)}/s, ${int(peer.cpuUsPerMessage)} µs CPU per message`);
+      const ours = await runOurs(fake, ctx, scenario);
+      const note = scenario.inFlight > 1 && !inFlightKnown ? ' (SEND_MAX_IN_FLIGHT=8 set but not known to this build: one send at a time)' : '';
+      const vsPeer = ours.rate / peer.rate;
+      const vsBare = ours.rate / bare.rate;
+      ctx.log(
+        `${scenario.label}: ours ${int(ours.rate)}/s = ${vsPeer.toFixed(2)}× ${scenario.peer} (${int(peer.rate)}/s) = ${(vsBare * 100).toFixed(0)} % of bare (${int(bare.rate)}/s); ` +
+          `CPU per message ${int(ours.cpuUsPerMessage)} µs = ${(ours.cpuUsPerMessage / peer.cpuUsPerMessage).toFixed(2)}× the peer's${note}`,
+      );
+      const detail =
+        `${scenario.peer} ${int(peer.rate)}/s (ours ${vsPeer.toFixed(2)}×); bare keep-alive ×${concurrency} ${int(bare.rate)}/s; ` +
+        `CPU µs/message ours ${int(ours.cpuUsPerMessage)}, peer ${int(peer.cpuUsPerMessage)} (${(ours.cpuUsPerMessage / peer.cpuUsPerMessage).toFixed(2)}×), bare ${int(bare.cpuUsPerMessage)}${note}`;
+      results.push(
+        {
+          benchmark: 'throughput',
+          engine: ctx.engine,
+          size: ctx.size,
+          metric: `${scenario.label}: ours ÷ ${scenario.peer}`,
+          value: `${vsPeer.toFixed(2)}× (${int(ours.rate)} /s)`,
+          goal: '(report)',
+          pass: undefined,
+          detail,
+          raw: { scenario, ours, peer, bare, inFlightKnown },
+        },
+        {
+          benchmark: 'throughput',
+          engine: ctx.engine,
+          size: ctx.size,
+          metric: `${scenario.label}: ours ÷ bare keep-alive ×${concurrency}`,
+          value: `${(vsBare * 100).toFixed(0)} % (${int(ours.rate)} /s)`,
+          goal: '≥ 50 %',
+          pass: vsBare >= 0.5,
+          detail,
+        },
+      );
+    }
+  } finally {
+    await fake.stop();
+  }
+  return results;
+}
+
+interface Fake {
+  url: string;
+  pid: number;
+  reset(): Promise<void>;
+  stats(): Promise<{ count: number; first?: number; last?: number; distinct: number; refused: number; perNumber: Record<string, number> }>;
+  stop(): Promise<void>;
+}
+
+async function startFake(): Promise<Fake> {
+  const proc = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'throughput-fake.ts'), TOKEN], {});
+  children.add(proc.child);
+  const port = Number(/listening (\d+)/.exec(await proc.waitForLine(/listening \d+/))![1]);
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    pid: proc.child.pid!,
+    reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' }).then((r) => r.text())),
+    stats: async () => (await fetch(`${url}/__stats`).then((r) => r.json())) as Awaited<ReturnType<Fake['stats']>>,
+    stop: () => stopChild(proc.child, proc.exited),
+  };
+}
+
+/** Messages per second at the fake: all of them over the time from the first to the last. */
+async function measured(fake: Fake, count: number, what: string): Promise<number> {
+  const stats = await fake.stats();
+  if (stats.count !== count || stats.distinct !== count || stats.refused > 0) {
+    throw new Error(`${what}: expected ${count} unique sends, the fake got ${stats.count} for ${stats.distinct} numbers (${stats.refused} refused)`);
+  }
+  return count / ((stats.last! - stats.first!) / 1000);
+}
+
+async function runPeer(fake: Fake, ctx: BenchContext, options: { mode: 'bare' | 'bullmq'; numbers: string[]; concurrency: number }): Promise<Run> {
+  await fake.reset();
+  const args = { ...options, baseUrl: `${fake.url}/${API_VERSION}`, token: TOKEN, count: ctx.size, redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' };
+  const proc: ServiceProcess = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'throughput-peer.ts'), JSON.stringify(args)], {});
+  children.add(proc.child);
+  const code = await proc.exited;
+  children.delete(proc.child);
+  const line = proc.lines.find((l) => l.startsWith('result '));
+  if (code !== 0 || !line) throw new Error(`${options.mode} peer failed (exit ${code}): ${proc.lines.slice(-5).join(' | ')}`);
+  const result = JSON.parse(line.slice('result '.length)) as { cpuMs: number };
+  return { rate: await measured(fake, ctx.size, options.mode), cpuUsPerMessage: (result.cpuMs * 1000) / ctx.size };
+}
+
+/** The real service as `npm start` runs it, with `scenario.numbers` Meta numbers and no pause. */
+async function runOurs(fake: Fake, ctx: BenchContext, scenario: Scenario): Promise<Run> {
+  const bench = await createBenchDatabase(ctx.engine);
+  try {
+    const setup = bench.connect();
+    await seedCustomers(setup, ctx.size);
+    await setup.close();
+    const baseUrl = `${fake.url}/${API_VERSION}`;
+    const env: Record<string, string> = {
+      WA_GATEWAY: 'meta',
+      META_ACCESS_TOKEN: TOKEN,
+      META_PHONE_NUMBER_ID: NUMBERS[0]!,
+      META_API_BASE_URL: baseUrl,
+      SEND_DELAY_MIN_MS: '0',
+      SEND_DELAY_MAX_MS: '0',
+      // One lane per number and send in flight: lanes are never what limits.
+      WORKER_CONCURRENCY: String(scenario.numbers * scenario.inFlight),
+      SECRET_KEY: randomBytes(32).toString('hex'),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      PORT: '0',
+      WORKER_POLL_MS: '1000',
+      GATEWAY_TIMEOUT_MS: '15000',
+      QUIET_HOURS: 'off',
+      ...(scenario.inFlight > 1 ? { SEND_MAX_IN_FLIGHT: String(scenario.inFlight), SEND_MAX_PER_SECOND: '1000000' } : {}),
+    };
+    const service = await startBenchService(bench, 'compiled', env, ctx.log);
+    let cpuMs: number;
+    try {
+      for (const number of NUMBERS.slice(1, scenario.numbers)) {
+        const res = await service.api.post('/api/v1/senders', {
+          name: `bench ${number}`,
+          provider: 'meta',
+          display_number: `0812${number.slice(-8)}`,
+          credentials: { META_ACCESS_TOKEN: TOKEN, META_PHONE_NUMBER_ID: number, META_API_BASE_URL: baseUrl },
+          pause_min_ms: 0,
+          pause_max_ms: 0,
+        });
+        if (res.status !== 201) throw new Error(`sender rejected: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+      await fake.reset();
+      const cpuBefore = processCpuMs(service.pid!);
+      const started = Date.now();
+      const id = await postAllBlast(service.api);
+      const blast = await until(
+        async () => {
+          const b = (await service.api.get(`/api/v1/whatsapp/blast/${id}`)).body.data;
+          return ['completed', 'failed'].includes(b.status) ? b : undefined;
+        },
+        60_000 + ctx.size * 10,
+        `a blast to ${ctx.size} recipients`,
+        250,
+      );
+      cpuMs = processCpuMs(service.pid!) - cpuBefore;
+      if (blast.sent_count !== ctx.size) throw new Error(`blast ${blast.status}: sent ${blast.sent_count} of ${ctx.size}, failed ${blast.failed_count}`);
+      const stats = await fake.stats();
+      ctx.log(`ours, ${scenario.label}: post→completed ${sec(Date.now() - started)}, sends per number ${JSON.stringify(stats.perNumber)}`);
+    } finally {
+      await service.stop();
+    }
+    return { rate: await measured(fake, ctx.size, 'ours'), cpuUsPerMessage: (cpuMs * 1000) / ctx.size };
+  } finally {
+    await bench.drop();
+  }
+}
