@@ -224,8 +224,14 @@ describe('auth API: password hashes', () => {
   const storedHash = async () =>
     (await svc.service.database.db.selectFrom('admins').select('password_hash').where('email', '=', ADMIN.email).executeTakeFirstOrThrow()).password_hash;
 
-  it('are argon2id with 19 MiB, 2 passes, 1 lane', async () => {
-    assert.match(await storedHash(), /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  it('are argon2id with 7 MiB, 5 passes, 1 lane', async () => {
+    assert.match(await storedHash(), /^\$argon2id\$v=19\$m=7168,p=1,t=5\$/);
+  });
+
+  it('are computed one at a time: logins at once all succeed', async () => {
+    const answers = await Promise.all([1, 2, 3, 4].map(() => svc.api.request('POST', LOGIN, ADMIN, { auth: false })));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
+    assertError(await svc.api.request('POST', LOGIN, { email: 'nobody@example.com', password: 'x' }, { auth: false }), 401);
   });
 
   it('made with older parameters still log in, and are replaced by current ones at that login', async () => {
@@ -241,7 +247,7 @@ describe('auth API: password hashes', () => {
     const first = await svc.api.request('POST', LOGIN, ADMIN, { auth: false });
     assert.equal(first.status, 200, JSON.stringify(first.body));
     const rehashed = await storedHash();
-    assert.match(rehashed, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    assert.match(rehashed, /^\$argon2id\$v=19\$m=7168,p=1,t=5\$/);
     assert.ok(await argon2.verify(rehashed, ADMIN.password));
 
     const again = await svc.api.request('POST', LOGIN, ADMIN, { auth: false });
