@@ -162,3 +162,20 @@ export function startPgVacuumLoop(db: BenchDatabase, seconds: number, log: (line
     },
   };
 }
+
+/**
+ * CPU time (ms) used so far by the PostgreSQL backends connected to a bench database, summed
+ * (PostgreSQL only, server on this machine). Backends that exit between two readings drop out,
+ * so compare readings taken while the same pool stays connected.
+ */
+export async function pgBackendsCpuMs(db: BenchDatabase, cpuOf: (pid: number) => number): Promise<number> {
+  if (!db.name) return NaN;
+  const client = new pg.Client({ connectionString: PG_SERVER_URL });
+  await client.connect();
+  try {
+    const res = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db.name]);
+    return res.rows.reduce((sum, row) => sum + (cpuOf(row.pid) || 0), 0);
+  } finally {
+    await client.end();
+  }
+}

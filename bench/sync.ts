@@ -2,10 +2,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MAX_CUSTOMERS_PER_REQUEST } from '../src/customers/customers.schema.js';
 import { ADMIN, mobileNumber } from '../test/helpers.js';
-import { createBenchDatabase, dropAll } from './db.js';
+import { createBenchDatabase, dropAll, pgBackendsCpuMs } from './db.js';
 import { startBenchService } from './service.js';
 import type { BenchContext, Result } from './types.js';
-import { int, processCpuMs, sec } from './util.js';
+import { int, ownCpuMs, processCpuMs, sec } from './util.js';
 
 /** Issue 12: a million customers synced by id over HTTP in a minute on the server engine. */
 const GOAL_MS = 60_000;
@@ -39,6 +39,8 @@ export async function benchSync(ctx: BenchContext): Promise<Result[]> {
       // One token sends a few hundred requests per pass; the default 600 a minute is for people.
       API_RATE_LIMIT_PER_MINUTE: '1000000',
       QUIET_HOURS: 'off',
+      // e.g. BENCH_SYNC_NODE_OPTIONS="--import=/tmp/prof.mjs" to profile the service.
+      ...(process.env.BENCH_SYNC_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SYNC_NODE_OPTIONS } : {}),
     };
     const service = await startBenchService(bench, ctx.memoryMode, env, ctx.log);
     try {
@@ -50,13 +52,18 @@ export async function benchSync(ctx: BenchContext): Promise<Result[]> {
       const results: Result[] = [];
       for (const [label, changed, expected] of passes) {
         const cpuBefore = service.pid ? processCpuMs(service.pid) : NaN;
+        const pgBefore = await pgBackendsCpuMs(bench, processCpuMs);
+        const clientBefore = ownCpuMs();
         const started = performance.now();
         const got = await syncAll(service.api.baseUrl, service.api.token!, size, changed);
         const elapsed = performance.now() - started;
         const cpu = service.pid ? processCpuMs(service.pid) - cpuBefore : NaN;
+        const clientCpu = ownCpuMs() - clientBefore;
+        const pgCpu = (await pgBackendsCpuMs(bench, processCpuMs)) - pgBefore;
         if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`${label}: counted ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
         const rate = Math.round(size / (elapsed / 1000));
-        ctx.log(`${label}: ${sec(elapsed)} (${int(rate)} customers/s), service CPU ${sec(cpu)}`);
+        const cpus = `CPU: service ${sec(cpu)}, PostgreSQL backends ${sec(pgCpu)}, this client ${sec(clientCpu)}`;
+        ctx.log(`${label}: ${sec(elapsed)} (${int(rate)} customers/s); ${cpus}`);
         results.push({
           benchmark: 'sync',
           engine,
@@ -65,8 +72,8 @@ export async function benchSync(ctx: BenchContext): Promise<Result[]> {
           value: sec(elapsed),
           goal: engine === 'postgres' ? '≤ 60 s' : '(report)',
           pass: engine === 'postgres' ? elapsed <= GOAL_MS : undefined,
-          detail: `${int(rate)} customers/s; ${Math.ceil(size / BATCH)} requests of ${int(BATCH)}, ${CONCURRENCY} at a time; created ${int(got.created)}, updated ${int(got.updated)}, unchanged ${int(got.unchanged)}; service CPU ${sec(cpu)}; ${ctx.memoryMode === 'compiled' ? 'node dist/main.js' : 'tsx src/main.ts'}`,
-          raw: { ms: elapsed, counts: got, cpuMs: cpu },
+          detail: `${int(rate)} customers/s; ${Math.ceil(size / BATCH)} requests of ${int(BATCH)}, ${CONCURRENCY} at a time; created ${int(got.created)}, updated ${int(got.updated)}, unchanged ${int(got.unchanged)}; ${cpus}; ${ctx.memoryMode === 'compiled' ? 'node dist/main.js' : 'tsx src/main.ts'}`,
+          raw: { ms: elapsed, counts: got, cpuMs: cpu, pgCpuMs: pgCpu, clientCpuMs: clientCpu },
         });
       }
       return results;

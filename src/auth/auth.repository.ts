@@ -17,6 +17,10 @@ export async function insertAdmin(
     .executeTakeFirst();
 }
 
+export async function updatePasswordHash(db: Kysely<DB>, adminId: number, passwordHash: string) {
+  await db.updateTable('admins').set({ password_hash: passwordHash }).where('id', '=', adminId).execute();
+}
+
 export async function insertToken(
   db: Kysely<DB>,
   token: { adminId: number; tokenHash: string; now: number; expiresAt: number },

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import * as repo from './auth.repository.js';
-import { hashPassword, hashToken, newOpaqueToken, verifyPassword } from './secrets.js';
+import { hashPassword, hashToken, isOutdatedPasswordHash, newOpaqueToken, verifyPassword } from './secrets.js';
 
 export interface Admin {
   id: number;
@@ -10,8 +10,13 @@ export interface Admin {
   name: string;
 }
 
-/** Spent on unknown emails too, so a wrong email costs as long as a wrong password. */
+/**
+ * Verified against for unknown emails, so a wrong email costs as long as a wrong password. Made
+ * on the first unknown email, not before: a login of a known admin never holds two argon2
+ * computations (and their memory) at once.
+ */
 let dummyHash: Promise<string> | undefined;
+const dummyPasswordHash = () => (dummyHash ??= hashPassword('not-a-password-anyone-has'));
 
 export async function login(
   db: Kysely<DB>,
@@ -19,9 +24,10 @@ export async function login(
   options: { tokenTtlMs: number; now: number },
 ): Promise<{ token: string; expiresAt: number; admin: Admin }> {
   const admin = await repo.findAdminByEmail(db, input.email.trim().toLowerCase());
-  dummyHash ??= hashPassword('not-a-password-anyone-has');
-  const matches = await verifyPassword(admin?.password_hash ?? (await dummyHash), input.password);
+  const matches = await verifyPassword(admin?.password_hash ?? (await dummyPasswordHash()), input.password);
   if (!admin || !matches) throw new AppError('unauthorized', 'Email or password is wrong.');
+  // The password is known only now: a hash made with older parameters is replaced by the current ones.
+  if (isOutdatedPasswordHash(admin.password_hash)) await repo.updatePasswordHash(db, admin.id, await hashPassword(input.password));
   const token = newOpaqueToken();
   const expiresAt = options.now + options.tokenTtlMs;
   await repo.insertToken(db, { adminId: admin.id, tokenHash: hashToken(token), now: options.now, expiresAt });

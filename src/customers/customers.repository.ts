@@ -97,6 +97,16 @@ async function findCustomerIds(db: Kysely<DB>, engine: Engine, ids: number[]): P
   return rows.map((r) => Number(r.id));
 }
 
+/** The phone columns stored for these ids (those that exist). */
+export async function storedPhones(db: Kysely<DB>, engine: Engine, ids: number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('customers')
+    .select(['id', 'phone', 'phone_normalized', 'phone_error'])
+    .where((eb) => customerIdIn(eb, engine, JSON.stringify(ids)))
+    .execute();
+}
+
 export async function findCustomers(db: Kysely<DB>, engine: Engine, ids: number[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('customers').selectAll().where((eb) => customerIdIn(eb, engine, JSON.stringify(ids))).execute();

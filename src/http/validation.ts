@@ -64,6 +64,32 @@ const MAX_NUL_ERRORS = 20;
  * not recursion: a body may be nested deeper than the call stack is tall.
  */
 export function nulCharacterErrors(data: unknown): ErrorObject[] {
+  // Almost every body has none: a walk that builds no paths answers that at a fraction of the
+  // cost (a bulk sync of 5,000 customers has ~50,000 strings), and only a body with a NUL pays
+  // for the paths that name where it is.
+  return containsNul(data) ? nulCharacterPaths(data) : [];
+}
+
+function containsNul(data: unknown): boolean {
+  const stack: unknown[] = [data];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push(value[i]);
+    } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        if (key.includes('\u0000')) return true;
+        stack.push((value as Record<string, unknown>)[key]);
+      }
+    }
+  }
+  return false;
+}
+
+function nulCharacterPaths(data: unknown): ErrorObject[] {
   const errors: ErrorObject[] = [];
   const stack: [unknown, string][] = [[data, '']];
   while (stack.length > 0 && errors.length < MAX_NUL_ERRORS) {

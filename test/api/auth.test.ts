@@ -1,5 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import argon2 from 'argon2';
 import { ADMIN, startTestService, type ApiResponse, type TestService, assertError } from '../helpers.js';
 
 
@@ -210,5 +211,47 @@ describe('auth API: token expiry', () => {
     await new Promise((r) => setTimeout(r, 1200));
     const after = await svc.api.request('GET', '/api/v1/customers', undefined, { auth: false, headers: { authorization: `Bearer ${token}` } });
     assertError(after, 401);
+  });
+});
+
+describe('auth API: password hashes', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService();
+  });
+  after(() => svc.stop());
+
+  const storedHash = async () =>
+    (await svc.service.database.db.selectFrom('admins').select('password_hash').where('email', '=', ADMIN.email).executeTakeFirstOrThrow()).password_hash;
+
+  it('are argon2id with 7 MiB, 5 passes, 1 lane', async () => {
+    assert.match(await storedHash(), /^\$argon2id\$v=19\$m=7168,p=1,t=5\$/);
+  });
+
+  it('are computed one at a time: logins at once all succeed', async () => {
+    const answers = await Promise.all([1, 2, 3, 4].map(() => svc.api.request('POST', LOGIN, ADMIN, { auth: false })));
+    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
+    assertError(await svc.api.request('POST', LOGIN, { email: 'nobody@example.com', password: 'x' }, { auth: false }), 401);
+  });
+
+  it('made with older parameters still log in, and are replaced by current ones at that login', async () => {
+    // The library's defaults, which earlier releases stored: 64 MiB, 3 passes, 4 lanes.
+    const old = await argon2.hash(ADMIN.password, { type: argon2.argon2id });
+    assert.match(old, /m=65536,p=4,t=3/);
+    await svc.service.database.db.updateTable('admins').set({ password_hash: old }).where('email', '=', ADMIN.email).execute();
+
+    const wrong = await svc.api.request('POST', LOGIN, { email: ADMIN.email, password: 'not the password' }, { auth: false });
+    assertError(wrong, 401);
+    assert.equal(await storedHash(), old, 'a failed login changes nothing');
+
+    const first = await svc.api.request('POST', LOGIN, ADMIN, { auth: false });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    const rehashed = await storedHash();
+    assert.match(rehashed, /^\$argon2id\$v=19\$m=7168,p=1,t=5\$/);
+    assert.ok(await argon2.verify(rehashed, ADMIN.password));
+
+    const again = await svc.api.request('POST', LOGIN, ADMIN, { auth: false });
+    assert.equal(again.status, 200);
+    assert.equal(await storedHash(), rehashed, 'a current hash is kept as it is');
   });
 });
