@@ -22,6 +22,8 @@ export interface FlakyGateway {
   readonly injected: Record<Fault, number>;
   /** Numbers whose request may or may not have been delivered (hung or reset). */
   readonly uncertain: Set<string>;
+  /** Every request in arrival order: when, to whom, and what the fake did (for correlating a run's logs). */
+  readonly journal: { at: number; target: string; answer: Fault | 'sent'; id?: string }[];
   /** Requests received so far. */
   readonly count: () => number;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ export async function startFlakyGateway(options: { token: string; rate: number; 
   const answers = new Map<string, ({ fault: Fault } | { sent: string })[]>();
   const injected = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
   const uncertain = new Set<string>();
+  const journal: FlakyGateway['journal'] = [];
   let nextId = 900_000_000;
 
   const fake = await startFakeFonnte({
@@ -51,9 +54,11 @@ export async function startFlakyGateway(options: { token: string; rate: number; 
       if (!fault) {
         const id = String(nextId++);
         history.push({ sent: id });
+        journal.push({ at: request.at, target, answer: 'sent', id });
         return { http: 200, body: { detail: 'success! message in queue', id: [id], process: 'pending', status: true, target: [target] } };
       }
       history.push({ fault });
+      journal.push({ at: request.at, target, answer: fault });
       injected[fault] += 1;
       switch (fault) {
         case '503':
@@ -71,7 +76,7 @@ export async function startFlakyGateway(options: { token: string; rate: number; 
       }
     },
   });
-  return { fake, answers, injected, uncertain, count: () => fake.requests.length, close: () => fake.close() };
+  return { fake, answers, injected, uncertain, journal, count: () => fake.requests.length, close: () => fake.close() };
 }
 
 /** A small seeded PRNG (public domain, Tommy Ettinger): the same seed gives the same faults. */
