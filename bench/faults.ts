@@ -25,6 +25,7 @@ export async function benchFaults(ctx: BenchContext): Promise<Result[]> {
     workers: 4,
     kills: KILLS,
     restarts: RESTARTS,
+    outageMs: Number(process.env.FAULTS_OUTAGE_MS ?? 0),
     faultRate: 0.05,
     seed: 20261203,
     timeoutMs: 60 * 60_000,

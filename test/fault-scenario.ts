@@ -27,6 +27,8 @@ export interface FaultPlan {
   kills: number;
   /** PostgreSQL restarts (ignored on sqlite). */
   restarts: number;
+  /** How long each restart keeps the server down (0: `pg_ctl restart`, back at once). */
+  outageMs?: number;
   /** Share of requests the gateway mistreats. */
   faultRate: number;
   seed: number;
@@ -173,7 +175,13 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
       await waitFor(async () => gateway.count() >= goal || undefined, plan.timeoutMs, `${goal} requests at the gateway`);
       if (event.kind === 'restart') {
         log(`restarting PostgreSQL at ${gateway.count()} requests`);
-        await cluster!.restart();
+        if (plan.outageMs) {
+          await cluster!.stop();
+          await new Promise((resolve) => setTimeout(resolve, plan.outageMs));
+          await cluster!.start();
+        } else {
+          await cluster!.restart();
+        }
         restarted += 1;
         log(`PostgreSQL restarted at ${gateway.count()} requests`);
         continue;
@@ -193,17 +201,20 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
     const blast = await api.waitForBlast(blastId, undefined, plan.timeoutMs);
     const ms = Date.now() - started;
     log(`blast ${blast.status} in ${(ms / 1000).toFixed(1)} s`);
-    const report = await inspect(plan, databaseUrl, dataDir, blastId, gateway, procs.filter((p) => killed.has(p)).map((p) => p.child.pid!), (pid) =>
-      procs.find((p) => p.child.pid === pid)?.lines ?? [],
-    );
-    unsentRows = report.unsentRows;
     const unexpectedExits = procs.filter((p) => !killed.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null)).length;
-    if (unexpectedExits > 0) report.problems.push(`${unexpectedExits} processes exited by themselves`);
+    // Every survivor stops first: a worker that outlived a lease writes its late outcome over
+    // the recovery's guess before it exits, so what is read next is the final word.
     // A replacement may still be loading (before its SIGTERM handler exists): let it start first.
     const running = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
     await Promise.all(running.map((p) => p.waitForLine(/whatsapp-blast is running/, STARTUP_MS).catch(() => undefined)));
     for (const p of running) p.child.kill('SIGTERM');
     const codes = await Promise.all(procs.filter((p) => !killed.has(p)).map((p) => p.exited));
+    log('every process stopped');
+    const report = await inspect(plan, databaseUrl, dataDir, blastId, gateway, procs.filter((p) => killed.has(p)).map((p) => p.child.pid!), (pid) =>
+      procs.find((p) => p.child.pid === pid)?.lines ?? [],
+    );
+    unsentRows = report.unsentRows;
+    if (unexpectedExits > 0) report.problems.push(`${unexpectedExits} processes exited by themselves`);
     if (codes.some((c) => c !== 0)) report.problems.push(`exit codes after SIGTERM: ${codes.join(', ')}`);
     const { unsentRows: _, ...figures } = report;
     const recovered = procs
