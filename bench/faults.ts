@@ -25,7 +25,7 @@ export async function benchFaults(ctx: BenchContext): Promise<Result[]> {
     workers: 4,
     kills: KILLS,
     restarts: RESTARTS,
-    outageMs: Number(process.env.FAULTS_OUTAGE_MS ?? 0),
+    outageMs: ctx.faultsOutageSeconds * 1000,
     faultRate: 0.05,
     seed: 20261203,
     timeoutMs: 60 * 60_000,
@@ -47,7 +47,7 @@ export async function benchFaults(ctx: BenchContext): Promise<Result[]> {
       detail:
         `${int(report.recipients)} recipients in ${sec(report.ms)}: sent ${int(report.sent)}, failed ${int(report.failed)} ` +
         `(unknown after a kill ${report.unknownAfterKill}, after a hang/reset ${report.unknownAfterHangOrReset}; recovery guesses ${report.recovered}, replaced later by the truth ${report.recovered - report.unknownAfterKill}); ` +
-        `${report.kills} kills, ${report.restarts} PostgreSQL restarts, ${int(report.requests)} requests, faults: ${injected}; ` +
+        `${report.kills} kills, ${report.restarts} PostgreSQL restarts${ctx.faultsOutageSeconds > 0 ? ` (down ${ctx.faultsOutageSeconds} s each)` : ''}, ${int(report.requests)} requests, faults: ${injected}; ` +
         `processes that died by themselves: ${report.unexpectedExits}`,
       raw: report,
     },
