@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runFaultScenario } from '../test/fault-scenario.js';
 import type { BenchContext, Result } from './types.js';
 import { int, sec } from './util.js';
@@ -14,6 +16,8 @@ const RESTARTS = 1;
  * and every "delivery unknown" is explained by a kill, a hang or a reset.
  */
 export async function benchFaults(ctx: BenchContext): Promise<Result[]> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const logDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', `faults-${ctx.engine}-${stamp}`);
   const report = await runFaultScenario({
     engine: ctx.engine,
     recipients: ctx.size,
@@ -21,11 +25,14 @@ export async function benchFaults(ctx: BenchContext): Promise<Result[]> {
     workers: 4,
     kills: KILLS,
     restarts: RESTARTS,
+    outageMs: ctx.faultsOutageSeconds * 1000,
     faultRate: 0.05,
     seed: 20261203,
     timeoutMs: 60 * 60_000,
     log: ctx.log,
+    logDir,
   });
+  ctx.log(`logs saved in ${path.relative(process.cwd(), logDir)}`);
   for (const problem of report.problems.slice(0, 20)) ctx.log(`PROBLEM: ${problem}`);
   const injected = Object.entries(report.injected).map(([k, n]) => `${k} ${n}`).join(', ');
   return [
@@ -39,8 +46,8 @@ export async function benchFaults(ctx: BenchContext): Promise<Result[]> {
       pass: report.problems.length === 0,
       detail:
         `${int(report.recipients)} recipients in ${sec(report.ms)}: sent ${int(report.sent)}, failed ${int(report.failed)} ` +
-        `(unknown after a kill ${report.unknownAfterKill}, after a hang/reset ${report.unknownAfterHangOrReset}); ` +
-        `${report.kills} kills, ${report.restarts} PostgreSQL restarts, ${int(report.requests)} requests, faults: ${injected}; ` +
+        `(unknown after a kill ${report.unknownAfterKill}, after a hang/reset ${report.unknownAfterHangOrReset}; recovery guesses ${report.recovered}, replaced later by the truth ${report.recovered - report.unknownAfterKill}); ` +
+        `${report.kills} kills, ${report.restarts} PostgreSQL restarts${ctx.faultsOutageSeconds > 0 ? ` (down ${ctx.faultsOutageSeconds} s each)` : ''}, ${int(report.requests)} requests, faults: ${injected}; ` +
         `processes that died by themselves: ${report.unexpectedExits}`,
       raw: report,
     },

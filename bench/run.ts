@@ -33,7 +33,8 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
   --sync-size=N              default 1000000 (customers synced by id over HTTP, three passes)
   --senders-size=N           recipients per sender in senders (default 100: one blast through 1 sender, one through 5)
   --faults-size=N            recipients in faults (default 10000): 20 worker kills, one PostgreSQL restart (own
-                             throw-away cluster, needs initdb), a flaky gateway
+                             throw-away cluster, needs initdb), a flaky gateway; logs in bench/results/faults-*
+  --faults-outage=S          faults: keep PostgreSQL down S seconds in its restart (default 0: pg_ctl restart)
   --console-size=N           recipients of the big blast in console (default 100000; the history has 1,000 blasts)
   --fuzz-size=N              hostile requests in fuzz (default 20000), a random seed each run
   --throughput-size=N        messages per scenario in throughput (default 20000): ours (node dist/main.js, Meta
@@ -129,6 +130,7 @@ function parseArgs(argv: string[]) {
     dispatchFakes: list('dispatch-fake', ['test', 'fast'] as const, ['test', 'fast']),
     memoryFake,
     explain: get('explain') === 'true' || get('explain') === '1',
+    faultsOutageSeconds: get('faults-outage') === undefined ? 0 : num('faults-outage', 0),
   };
   const engines = list<Engine>('engine', ['sqlite', 'postgres'], ['sqlite', 'postgres']);
   const waitIdleSeconds = get('wait-idle') === undefined ? 0 : num('wait-idle', 0);

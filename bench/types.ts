@@ -30,6 +30,8 @@ export interface BenchOptions {
   pgVacuumSeconds: number;
   /** EXPLAIN (ANALYZE, BUFFERS) the expansion INSERT on PostgreSQL. */
   explain: boolean;
+  /** How long `faults` keeps PostgreSQL down in its restart, in seconds (0: `pg_ctl restart`). */
+  faultsOutageSeconds: number;
 }
 
 export interface BenchContext extends BenchOptions {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { connect } from '../src/db/connection.js';
 import { DELIVERY_UNKNOWN } from '../src/worker/queue.repository.js';
 import { ADMIN, Api, mobileNumber, waitFor } from './helpers.js';
 import { apiUrlOf, spawnService, type ServiceProcess } from './process-helpers.js';
-import { FAIL_200_REASON, startFlakyGateway, type Fault } from './fakes/flaky-gateway.js';
+import { FAIL_200_REASON, startFlakyGateway, type Fault, type FlakyGateway } from './fakes/flaky-gateway.js';
 import { startPgCluster, type PgCluster } from './pg-cluster.js';
 
 /**
@@ -27,12 +27,21 @@ export interface FaultPlan {
   kills: number;
   /** PostgreSQL restarts (ignored on sqlite). */
   restarts: number;
+  /** How long each restart keeps the server down (0: `pg_ctl restart`, back at once). */
+  outageMs?: number;
   /** Share of requests the gateway mistreats. */
   faultRate: number;
   seed: number;
   /** The blast must finish within this, without an operator. */
   timeoutMs: number;
   log?: (line: string) => void;
+  /**
+   * Where to save the run's logs (made if missing): every process's output
+   * (`<role>-<pid>.log`), the gateway's journal of what it did to each request
+   * (`gateway.jsonl`), the scenario's own timeline (`scenario.log`) and every row that did not
+   * end `sent` (`unsent-rows.jsonl`), so an unexplained outcome can be traced afterwards.
+   */
+  logDir?: string;
 }
 
 export interface FaultReport {
@@ -47,6 +56,11 @@ export interface FaultReport {
   skipped: number;
   /** Rows the recovery marked "delivery unknown" (a worker killed with them claimed). */
   unknownAfterKill: number;
+  /**
+   * Rows the recovery marked "delivery unknown" during the run, as the workers logged it: more
+   * than `unknownAfterKill` when a live worker outlived its lease and its late outcome replaced the guess.
+   */
+  recovered: number;
   /** Rows whose send timed out or was reset ("delivery unknown" from the gateway call). */
   unknownAfterHangOrReset: number;
   /** Numbers the gateway may have delivered to twice (must be 0). */
@@ -68,7 +82,13 @@ const CONCURRENCY = 2;
 const STARTUP_MS = 300_000;
 
 export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
-  const log = plan.log ?? (() => {});
+  const timeline: string[] = [];
+  const log = (line: string) => {
+    timeline.push(`${new Date().toISOString()} ${line}`);
+    plan.log?.(line);
+  };
+  const roles = new Map<ServiceProcess, string>();
+  let unsentRows: unknown[] = [];
   const gateway = await startFlakyGateway({ token: TOKEN, rate: plan.faultRate, seed: plan.seed, latencyMs: 25 });
   let cluster: PgCluster | undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wb-faults-'));
@@ -110,6 +130,7 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
     const spawn = (role: string) => {
       const proc = spawnService(env(role));
       procs.push(proc);
+      roles.set(proc, role);
       return proc;
     };
 
@@ -153,7 +174,14 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
       const goal = Math.ceil(event.at * plan.recipients);
       await waitFor(async () => gateway.count() >= goal || undefined, plan.timeoutMs, `${goal} requests at the gateway`);
       if (event.kind === 'restart') {
-        await cluster!.restart();
+        log(`restarting PostgreSQL at ${gateway.count()} requests`);
+        if (plan.outageMs) {
+          await cluster!.stop();
+          await new Promise((resolve) => setTimeout(resolve, plan.outageMs));
+          await cluster!.start();
+        } else {
+          await cluster!.restart();
+        }
         restarted += 1;
         log(`PostgreSQL restarted at ${gateway.count()} requests`);
         continue;
@@ -173,19 +201,31 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
     const blast = await api.waitForBlast(blastId, undefined, plan.timeoutMs);
     const ms = Date.now() - started;
     log(`blast ${blast.status} in ${(ms / 1000).toFixed(1)} s`);
-    const report = await inspect(plan, databaseUrl, dataDir, blastId, gateway, procs.filter((p) => killed.has(p)).map((p) => p.child.pid!));
     const unexpectedExits = procs.filter((p) => !killed.has(p) && (p.child.exitCode !== null || p.child.signalCode !== null)).length;
-    if (unexpectedExits > 0) report.problems.push(`${unexpectedExits} processes exited by themselves`);
+    // Every survivor stops first: a worker that outlived a lease writes its late outcome over
+    // the recovery's guess before it exits, so what is read next is the final word.
     // A replacement may still be loading (before its SIGTERM handler exists): let it start first.
     const running = procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
     await Promise.all(running.map((p) => p.waitForLine(/whatsapp-blast is running/, STARTUP_MS).catch(() => undefined)));
     for (const p of running) p.child.kill('SIGTERM');
     const codes = await Promise.all(procs.filter((p) => !killed.has(p)).map((p) => p.exited));
+    log('every process stopped');
+    const report = await inspect(plan, databaseUrl, dataDir, blastId, gateway, procs.filter((p) => killed.has(p)).map((p) => p.child.pid!), (pid) =>
+      procs.find((p) => p.child.pid === pid)?.lines ?? [],
+    );
+    unsentRows = report.unsentRows;
+    if (unexpectedExits > 0) report.problems.push(`${unexpectedExits} processes exited by themselves`);
     if (codes.some((c) => c !== 0)) report.problems.push(`exit codes after SIGTERM: ${codes.join(', ')}`);
-    return { ...report, ms, kills, restarts: restarted, unexpectedExits };
+    const { unsentRows: _, ...figures } = report;
+    const recovered = procs
+      .flatMap((p) => p.lines)
+      .filter((l) => l.includes('recovered recipients held by a stopped worker'))
+      .reduce((sum, l) => sum + Number((JSON.parse(l) as { recipients?: number }).recipients ?? 0), 0);
+    return { ...figures, recovered, ms, kills, restarts: restarted, unexpectedExits };
   } finally {
     for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     await Promise.all(procs.map((p) => p.exited));
+    if (plan.logDir) saveLogs(plan.logDir, { procs, roles, timeline, journal: gateway.journal, unsentRows });
     await gateway.close();
     await cluster?.destroy();
     rmSync(dataDir, { recursive: true, force: true });
@@ -194,21 +234,50 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
 
 const SECRET_KEY = randomBytes(32).toString('hex');
 
+type InspectedRow = { id: number; error_message: string | null; claim_owner: string | null; attempts: number; updated_at: number };
+
+/**
+ * What is known of an unexplained outcome, for the problem list: the row, what the gateway did
+ * to each request for that number, and what the claiming process logged about that recipient
+ * and about the database around then.
+ */
+function diagnose(row: InspectedRow, answers: ({ fault: Fault } | { sent: string })[], linesOf: (pid: number) => string[]): string {
+  const pid = Number(/:(\d+):[0-9a-f]{8}#\d+$/.exec(row.claim_owner ?? '')?.[1] ?? NaN);
+  const mentions = linesOf(pid).filter((l) => l.includes(`"recipient":${row.id},`) || /database|worker loop failed/.test(l));
+  const gatewayDid = answers.map((a) => ('fault' in a ? a.fault : 'sent')).join(', ') || 'nothing';
+  return (
+    `row ${row.id} "${row.error_message}", ${row.attempts} attempts, claimed by ${row.claim_owner}, last written at ${new Date(Number(row.updated_at)).toISOString()}; ` +
+    `the gateway did: ${gatewayDid}; the claiming process logged: ${mentions.slice(-5).join(' | ') || 'nothing about it'}`
+  );
+}
+
+function saveLogs(
+  dir: string,
+  run: { procs: ServiceProcess[]; roles: Map<ServiceProcess, string>; timeline: string[]; journal: FlakyGateway['journal']; unsentRows: unknown[] },
+): void {
+  mkdirSync(dir, { recursive: true });
+  for (const p of run.procs) writeFileSync(path.join(dir, `${run.roles.get(p)}-${p.child.pid}.log`), `${p.lines.join('\n')}\n`);
+  writeFileSync(path.join(dir, 'scenario.log'), `${run.timeline.join('\n')}\n`);
+  writeFileSync(path.join(dir, 'gateway.jsonl'), run.journal.map((j) => JSON.stringify(j)).join('\n') + '\n');
+  writeFileSync(path.join(dir, 'unsent-rows.jsonl'), run.unsentRows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
+
 /** Reads the outcome from the database and checks every promise against what the gateway saw. */
 async function inspect(
   plan: FaultPlan,
   databaseUrl: string | undefined,
   dataDir: string,
   blastId: number,
-  gateway: Awaited<ReturnType<typeof startFlakyGateway>>,
+  gateway: FlakyGateway,
   killedPids: number[],
+  linesOf: (pid: number) => string[],
 ) {
   const database = connect({ databaseUrl, dataDir, poolSize: 2 });
   try {
     const blast = await database.db.selectFrom('whatsapp_blasts').selectAll().where('id', '=', blastId).executeTakeFirstOrThrow();
     const rows = await database.db
       .selectFrom('whatsapp_blast_logs')
-      .select(['id', 'phone_number', 'status', 'error_message', 'claim_owner', 'provider_message_id'])
+      .select(['id', 'phone_number', 'status', 'error_message', 'claim_owner', 'provider_message_id', 'attempts', 'sender_id', 'updated_at'])
       .where('blast_id', '=', blastId)
       .execute();
     const problems: string[] = [];
@@ -231,33 +300,39 @@ async function inspect(
       }
     }
 
-    const killedPid = (owner: string | null) => {
-      const pid = /:(\d+):[0-9a-f]{8}#\d+$/.exec(owner ?? '')?.[1];
-      return pid !== undefined && killedPids.includes(Number(pid));
-    };
+    // A claim owner is `host:pid:uuid#turn`: the pid says which process held the row.
+    const pidOf = (owner: string | null) => Number(/:(\d+):[0-9a-f]{8}#\d+$/.exec(owner ?? '')?.[1] ?? NaN);
+    const unknownsOf = new Map<number, number>();
     let unknownAfterKill = 0;
     let unknownAfterHangOrReset = 0;
     for (const row of rows) {
       const target = row.phone_number ?? '';
       const answers = gateway.answers.get(target) ?? [];
       const last = answers.at(-1);
+      const lastFault = last && 'fault' in last ? last.fault : undefined;
       if (row.status === 'sent') {
         const given = answers.filter((a): a is { sent: string } => 'sent' in a).map((a) => a.sent);
         if (!given.includes(row.provider_message_id ?? '')) problems.push(`${row.phone_number} recorded sent with id ${row.provider_message_id}, not one the gateway gave (${given.join(', ')})`);
       } else if (row.error_message === DELIVERY_UNKNOWN) {
+        // The recovery's guess: only a row claimed by a process the run killed may keep it (a
+        // live worker's late outcome replaces it; a restart must cause none).
         unknownAfterKill += 1;
-        // Only a killed worker's claim may end "unknown" this way (a restart must not).
-        if (!killedPid(row.claim_owner)) problems.push(`${row.phone_number} "delivery unknown" without a kill (claimed by ${row.claim_owner})`);
+        const pid = pidOf(row.claim_owner);
+        unknownsOf.set(pid, (unknownsOf.get(pid) ?? 0) + 1);
+        if (!killedPids.includes(pid)) problems.push(`${row.phone_number} "delivery unknown" without a kill: ${diagnose(row, answers, linesOf)}`);
       } else if (row.error_message?.startsWith('delivery unknown')) {
+        // From the gateway call itself: the request this recipient's outcome came from hung or was reset.
         unknownAfterHangOrReset += 1;
-        if (!gateway.uncertain.has(target)) problems.push(`${row.phone_number} "${row.error_message}" but the gateway neither hung nor reset it`);
+        if (lastFault !== 'hang' && lastFault !== 'reset') problems.push(`${row.phone_number} "${row.error_message}" but the gateway neither hung nor reset its last request: ${diagnose(row, answers, linesOf)}`);
       } else if (row.status === 'failed') {
-        const explained = row.error_message?.includes(FAIL_200_REASON) ? last && 'fault' in last && last.fault === 'fail200' : /gave up after/.test(row.error_message ?? '');
-        if (!explained) problems.push(`${row.phone_number} failed: ${row.error_message}`);
+        const explained = row.error_message?.includes(FAIL_200_REASON) ? lastFault === 'fail200' : /gave up after/.test(row.error_message ?? '');
+        if (!explained) problems.push(`${row.phone_number} failed: ${diagnose(row, answers, linesOf)}`);
       }
     }
-    // With one recipient per claim, a kill leaves at most one unknown per lane of that worker.
-    if (unknownAfterKill > killedPids.length * CONCURRENCY) problems.push(`${unknownAfterKill} "delivery unknown" after ${killedPids.length} kills of ${CONCURRENCY} lanes`);
+    // With one recipient per claim, a kill leaves at most one unknown per lane of that process.
+    for (const [pid, n] of unknownsOf) {
+      if (killedPids.includes(pid) && n > CONCURRENCY) problems.push(`${n} "delivery unknown" rows claimed by killed process ${pid} of ${CONCURRENCY} lanes`);
+    }
     return {
       recipients: plan.recipients,
       requests: gateway.count(),
@@ -269,6 +344,7 @@ async function inspect(
       unknownAfterHangOrReset,
       duplicates,
       problems,
+      unsentRows: rows.filter((r) => r.status !== 'sent'),
     };
   } finally {
     await database.close();

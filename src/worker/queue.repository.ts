@@ -118,13 +118,25 @@ export async function releaseSenderLeasesOf(db: Kysely<DB>, owner: string): Prom
   await db.updateTable('senders').set({ lease_owner: null, lease_expires_at: null }).where('lease_owner', '=', owner).execute();
 }
 
-/** Puts back to pending every row `owner` claimed and never sent (its claim may have committed without us hearing the answer). */
+/**
+ * Puts back to pending every row `owner` claimed and never sent (its claim may have committed
+ * without us hearing the answer). A row the recovery already failed as "delivery unknown" (the
+ * hand-back waited for the database past the claim's lease) was not sent either: it says so
+ * instead, and stays final like any late "nothing was sent" outcome (see correctRecoveredRow).
+ */
 export async function releaseClaimsOf(db: Kysely<DB>, owner: string): Promise<void> {
   await db
     .updateTable('whatsapp_blast_logs')
     .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1), claim_owner: null, lease_expires_at: null }))
     .where('claim_owner', '=', owner)
     .where('status', '=', 'sending')
+    .execute();
+  await db
+    .updateTable('whatsapp_blast_logs')
+    .set({ error_message: notSentAfterRecovery(undefined), claim_owner: null })
+    .where('claim_owner', '=', owner)
+    .where('status', '=', 'failed')
+    .where('error_message', '=', DELIVERY_UNKNOWN)
     .execute();
 }
 

@@ -83,7 +83,7 @@ export class Worker {
     this.#stopping = false;
     this.#loops = [
       this.#loop('expand', () => this.#expand()),
-      this.#loop('recover', () => this.#recover()),
+      this.#loop('recover', (afterOutage) => this.#recover(afterOutage)),
       ...Array.from({ length: concurrency }, (_, i) => this.#loop(`lane ${i}`, () => this.#sendOnce())),
       ...this.#eventLanes(),
     ];
@@ -111,14 +111,17 @@ export class Worker {
     this.#deps.logger.info({ worker: this.id }, 'worker stopped');
   }
 
-  /** Runs `step` until stopped; `step` answers how long to sleep (0: go again at once). */
-  async #loop(name: string, step: () => Promise<number>): Promise<void> {
+  /**
+   * Runs `step` until stopped; `step` answers how long to sleep (0: go again at once). It is told
+   * whether its last run failed because the database was unreachable.
+   */
+  async #loop(name: string, step: (afterOutage: boolean) => Promise<number>): Promise<void> {
     const { logger, settings } = this.#deps;
     let unreachable = 0;
     while (!this.#stopping) {
       let sleepMs: number;
       try {
-        sleepMs = await step();
+        sleepMs = await step(unreachable > 0);
         if (unreachable > 0) logger.info({ loop: name, failures: unreachable }, 'database reachable again; carrying on');
         unreachable = 0;
       } catch (error) {
@@ -171,12 +174,16 @@ export class Worker {
     return 0;
   }
 
-  async #recover(): Promise<number> {
-    const { database, clock, logger } = this.#deps;
+  async #recover(afterOutage: boolean): Promise<number> {
+    const { database, clock, logger, settings } = this.#deps;
     const now = clock.now();
     const pause = Math.min(5_000, this.#leaseMs / 4);
     // Receipts that arrived before their send was recorded (see webhooks/receipts.service).
     await applyBacklog(database.db, now);
+    // The database is back after an outage that may have outlasted live workers' leases: their
+    // lanes, which retried as often as this loop, push their leases out or record what they hold
+    // at their next retry. Give them two retry intervals before guessing "delivery unknown".
+    if (afterOutage) return Math.max(pause, 2 * settings.databaseRetry.maxMs);
     if (!(await queue.hasExpiredClaims(database.db, now))) return pause;
     const recovered = await database.db.transaction().execute((trx) => queue.failExpiredClaims(trx, now));
     if (recovered > 0) logger.warn({ recipients: recovered }, 'recovered recipients held by a stopped worker (delivery unknown)');

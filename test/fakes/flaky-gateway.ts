@@ -20,8 +20,8 @@ export interface FlakyGateway {
   readonly answers: Map<string, ({ fault: Fault } | { sent: string })[]>;
   /** Faults injected so far, by kind. */
   readonly injected: Record<Fault, number>;
-  /** Numbers whose request may or may not have been delivered (hung or reset). */
-  readonly uncertain: Set<string>;
+  /** Every request in arrival order: when, to whom, and what the fake did (for correlating a run's logs). */
+  readonly journal: { at: number; target: string; answer: Fault | 'sent'; id?: string }[];
   /** Requests received so far. */
   readonly count: () => number;
   close(): Promise<void>;
@@ -32,7 +32,7 @@ export async function startFlakyGateway(options: { token: string; rate: number; 
   const random = mulberry32(options.seed);
   const answers = new Map<string, ({ fault: Fault } | { sent: string })[]>();
   const injected = Object.fromEntries(FAULTS.map((f) => [f, 0])) as Record<Fault, number>;
-  const uncertain = new Set<string>();
+  const journal: FlakyGateway['journal'] = [];
   let nextId = 900_000_000;
 
   const fake = await startFakeFonnte({
@@ -51,9 +51,11 @@ export async function startFlakyGateway(options: { token: string; rate: number; 
       if (!fault) {
         const id = String(nextId++);
         history.push({ sent: id });
+        journal.push({ at: request.at, target, answer: 'sent', id });
         return { http: 200, body: { detail: 'success! message in queue', id: [id], process: 'pending', status: true, target: [target] } };
       }
       history.push({ fault });
+      journal.push({ at: request.at, target, answer: fault });
       injected[fault] += 1;
       switch (fault) {
         case '503':
@@ -63,15 +65,13 @@ export async function startFlakyGateway(options: { token: string; rate: number; 
         case 'fail200':
           return { fail: FAIL_200_REASON };
         case 'hang':
-          uncertain.add(target);
           return 'hang';
         case 'reset':
-          uncertain.add(target);
           return 'destroy';
       }
     },
   });
-  return { fake, answers, injected, uncertain, count: () => fake.requests.length, close: () => fake.close() };
+  return { fake, answers, injected, journal, count: () => fake.requests.length, close: () => fake.close() };
 }
 
 /** A small seeded PRNG (public domain, Tommy Ettinger): the same seed gives the same faults. */

@@ -104,6 +104,40 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     assert.deepEqual(await Promise.all([worker.exited, apiProc.exited]), [0, 0]);
   });
 
+  it('an outage longer than the lease: the lane records its answer before the recovery guesses "delivery unknown"', async () => {
+    const url = await freshDatabase();
+    // A lease of 2 × 1 s + 5 s = 7 s, which the outage below outlasts.
+    const short = { GATEWAY_TIMEOUT_MS: '1000' };
+    const apiProc = start(envFor(url, { ROLE: 'api', ...short }));
+    const api = new Api(await apiUrlOf(apiProc, STARTUP_MS));
+    await api.login();
+    const worker = start(envFor(url, { ROLE: 'worker', ...short }));
+    await worker.waitForLine(/worker started/, STARTUP_MS);
+
+    fake.requests.length = 0;
+    fake.latencyMs = 700; // the request is in flight while the server goes down
+    const [customer] = await api.createCustomers([{ name: 'Long outage', phone: mobileNumber(2) }]);
+    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: [customer!.id], message: 'Halo {name}' });
+    await waitFor(async () => fake.requests.length >= 1 || undefined, 10_000, 'the send to reach the gateway');
+    const claimedBy = Date.now();
+    await cluster.stop();
+    await worker.waitForLine(/database unreachable/, 10_000);
+    // Down past the claim's lease (7 s from before the request).
+    await new Promise((r) => setTimeout(r, Math.max(0, claimedBy + 8_000 - Date.now())));
+    await cluster.start();
+
+    const blast = await api.waitForBlast(res.body.blast_id, undefined, 30_000);
+    const [log] = await api.allLogs(blast.id);
+    assert.deepEqual([log.status, blast.sent_count, blast.failed_count], ['sent', 1, 0], `recorded as ${log.status}: ${log.error_message}`);
+    // Not even for a moment "delivery unknown" (a subscriber would have been told so).
+    const guesses = worker.lines.filter((l) => l.includes('recovered recipients'));
+    assert.deepEqual(guesses, [], 'the recovery guessed before the lane could write');
+    fake.latencyMs = 0;
+    worker.child.kill('SIGTERM');
+    apiProc.child.kill('SIGTERM');
+    assert.deepEqual(await Promise.all([worker.exited, apiProc.exited]), [0, 0]);
+  });
+
   it('a restart mid-blast: workers drop the broken connections, back off and carry on; nobody twice, nobody unknown', async () => {
     const url = await freshDatabase();
     const apiProc = start(envFor(url, { ROLE: 'api' }));

@@ -79,6 +79,21 @@ describe('outcomes written after the recovery, claims handed back by owner', () 
     assert.ok([...(await logs(kept.blastId)).values()].every((l) => l.status === 'sending'));
   });
 
+  it('a claim handed back after the recovery failed it says "not sent", not "delivery unknown"; the counters stay', async () => {
+    const now = Date.now();
+    const { blastId, claimed } = await claimedBlast(2, 'worker-d#3', now);
+    const { db } = svc.service.database;
+    // The hand-back waited for the database past the lease: the recovery guessed first.
+    await db.transaction().execute((trx) => queue.failExpiredClaims(trx, now + 2_000));
+    const guessed = await logs(blastId);
+    assert.ok(claimed.every((c) => guessed.get(c.id).error_message === queue.DELIVERY_UNKNOWN));
+    await queue.releaseClaimsOf(db, 'worker-d#3');
+    const rows = await logs(blastId);
+    assert.deepEqual(claimed.map((c) => [rows.get(c.id).status, rows.get(c.id).error_message]), claimed.map(() => ['failed', queue.notSentAfterRecovery(undefined)]));
+    const after = await blast(blastId);
+    assert.deepEqual([after.sent_count, after.failed_count, after.pending_count], [0, 2, 0]);
+  });
+
   it('a sender lease whose answer was lost is freed by its owner name', async () => {
     const { db, engine } = svc.service.database;
     const ids = (await queue.existingSenders(db)).map((s) => s.id);
