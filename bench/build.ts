@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREFIX = 'wb-bench-build-';
+const STALE_BUILD_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Compiles src/ with tsconfig.build.json into a temporary folder (what `npm run build` puts in
@@ -23,7 +24,12 @@ export function buildService(log: (line: string) => void): string {
   const dir = path.join(tmpdir(), PREFIX + hash.digest('hex').slice(0, 16));
   if (existsSync(path.join(dir, 'dist', 'main.js'))) return dir;
 
-  for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(PREFIX))) rmSync(path.join(tmpdir(), old), { recursive: true, force: true });
+  // Older builds go, but not recent ones: another bench run (another checkout) may be running
+  // its service from one right now, and deleting it under that process breaks the run.
+  for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(PREFIX))) {
+    const folder = path.join(tmpdir(), old);
+    if (Date.now() - statSync(folder).mtimeMs > STALE_BUILD_MS) rmSync(folder, { recursive: true, force: true });
+  }
   const staging = `${dir}.tmp-${process.pid}`;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const started = Date.now();
