@@ -28,7 +28,8 @@ export function buildService(log: (line: string) => void): string {
   // its service from one right now, and deleting it under that process breaks the run.
   for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(PREFIX))) {
     const folder = path.join(tmpdir(), old);
-    if (Date.now() - statSync(folder).mtimeMs > STALE_BUILD_MS) rmSync(folder, { recursive: true, force: true });
+    const modified = statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - modified > STALE_BUILD_MS) rmSync(folder, { recursive: true, force: true });
   }
   const staging = `${dir}.tmp-${process.pid}`;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
