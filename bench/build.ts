@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PREFIX = 'wb-bench-build-';
+const STALE_BUILD_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Compiles src/ with tsconfig.build.json into a temporary folder (what `npm run build` puts in
@@ -23,11 +24,12 @@ export function buildService(log: (line: string) => void): string {
   const dir = path.join(tmpdir(), PREFIX + hash.digest('hex').slice(0, 16));
   if (existsSync(path.join(dir, 'dist', 'main.js'))) return dir;
 
-  // Builds of other trees are removed once a day old: a newer one may still be in use by a
-  // benchmark running from another checkout at the same time.
-  const dayAgo = Date.now() - 24 * 3600_000;
+  // Older builds go, but not recent ones: another bench run (another checkout) may be running
+  // its service from one right now, and deleting it under that process breaks the run.
   for (const old of readdirSync(tmpdir()).filter((d) => d.startsWith(PREFIX))) {
-    if (statSync(path.join(tmpdir(), old)).mtimeMs < dayAgo) rmSync(path.join(tmpdir(), old), { recursive: true, force: true });
+    const folder = path.join(tmpdir(), old);
+    const modified = statSync(folder, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - modified > STALE_BUILD_MS) rmSync(folder, { recursive: true, force: true });
   }
   const staging = `${dir}.tmp-${process.pid}`;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');

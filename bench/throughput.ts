@@ -153,8 +153,9 @@ async function runOurs(fake: Fake, ctx: BenchContext, scenario: Scenario): Promi
       META_API_BASE_URL: baseUrl,
       SEND_DELAY_MIN_MS: '0',
       SEND_DELAY_MAX_MS: '0',
-      // One lane per number and send in flight: lanes are never what limits.
-      WORKER_CONCURRENCY: String(scenario.numbers * scenario.inFlight),
+      // The default 4 lanes, or one per number and send in flight where that is more: lanes are
+      // never what limits.
+      WORKER_CONCURRENCY: String(Math.max(4, scenario.numbers * scenario.inFlight)),
       SECRET_KEY: randomBytes(32).toString('hex'),
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,

@@ -9,8 +9,9 @@ import { classifyNetworkError } from './gateway.js';
  * same code) ~500 µs more.
  *
  * Connections: no cap here — the worker's lanes already bound how many sends run at once.
- * Idle connections close after undici's keep-alive time-out (or the server's hint, less a
- * second), so a pooled connection is never reused just as the server drops it.
+ * An idle connection is closed after 4 s, or after the server's Keep-Alive hint less 2 s (at
+ * most 60 s), so a pooled connection is not reused just as the server drops it: a request
+ * lost that way would read as "delivery unknown".
  */
 const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
 
