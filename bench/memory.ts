@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createBenchDatabase, startPgVacuumLoop } from './db.js';
 import { startGateway } from './fast-fonnte.js';
 import { seedCustomers } from './seed.js';
-import { postAllBlast, startBenchService, unpacedFonnteEnv } from './service.js';
+import { postAllBlast, startBenchService, startScriptNodeFlags, unpacedFonnteEnv } from './service.js';
 import type { BenchContext, Result } from './types.js';
 import { int, residentMemory, sec, sleep } from './util.js';
 
@@ -128,7 +128,7 @@ export async function benchMemory(ctx: BenchContext): Promise<Result[]> {
     const end = samples.at(-1)!;
     const slowest = (p: Phase) => max(pings.filter((x) => x.phase === p).map((x) => x.ms));
     const api = `GET /healthz slowest ${slowest('expanding').toFixed(0)} ms while expanding, ${slowest('sending').toFixed(0)} ms while sending`;
-    const runtime = `${ctx.memoryMode === 'compiled' ? 'node dist/main.js' : 'tsx src/main.ts'}${ctx.memoryNodeOptions ? ` ${ctx.memoryNodeOptions}` : ''}${vacuumed.runs > 0 ? `, VACUUM every ${ctx.pgVacuumSeconds} s` : ''}`;
+    const runtime = `${ctx.memoryMode === 'compiled' ? `node ${[...startScriptNodeFlags(), ''].join(' ')}dist/main.js` : 'tsx src/main.ts'}${ctx.memoryNodeOptions ? ` ${ctx.memoryNodeOptions}` : ''}${vacuumed.runs > 0 ? `, VACUUM every ${ctx.pgVacuumSeconds} s` : ''}`;
     const hwm = `${windowPeak ? 'kernel peak (VmHWM) in the window' : 'VmHWM since start'} ${peakMb.toFixed(0)} MB, start-up + login peak ${startupPeakMb.toFixed(0)} MB`;
     ctx.log(`max RSS ${maxRss.toFixed(0)} MB (${hwm}; ${phases}; ${parts}; last ${end.rssMb.toFixed(0)} MB); ${covered}; ${int(rate)}/s; ${api}`);
     return [

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/server.js';
@@ -9,6 +11,8 @@ import type { BenchDatabase } from './db.js';
 import { buildService } from './build.js';
 import type { BenchGateway } from './fast-fonnte.js';
 import { children, stopChild } from './util.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The real Fonnte adapter against the fake, with no pause between sends (bulk mode). */
 export function unpacedFonnteEnv(fake: BenchGateway): Record<string, string> {
@@ -92,7 +96,18 @@ export async function urlOf(proc: ServiceProcess, timeoutMs = 120_000): Promise<
   return url;
 }
 
-/** `node dist/main.js` in `dir` (see build.ts), with the same line capture as spawnService. */
+/**
+ * `node dist/main.js` in `dir` (see build.ts) with the node flags of package.json's start script
+ * (what `npm start` runs), with the same line capture as spawnService.
+ */
 function spawnCompiled(dir: string, env: Record<string, string | undefined>): ServiceProcess {
-  return spawnNode([path.join(dir, 'dist', 'main.js')], env, dir);
+  return spawnNode([...startScriptNodeFlags(), path.join(dir, 'dist', 'main.js')], env, dir);
+}
+
+/** The flags between `node` and `dist/main.js` in package.json's `start` script. */
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/main.js') throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return words.slice(1, -1);
 }

@@ -78,6 +78,23 @@ describe('customers with the integrator’s own ids', () => {
     assert.equal((await svc.api.get(`${CUSTOMERS}/201`)).body.data.name, 'Dewi Lestari');
   });
 
+  it('a re-sync checks each phone that differs from its own stored one, and keeps the check of one that does not', async () => {
+    const good = mobileNumber(301);
+    const bad = '0812-ABC';
+    const first = await saved({ customers: [{ id: 271, name: 'Ani', phone: good }, { id: 272, name: 'Bayu', phone: bad }] }, 201);
+    assert.deepEqual(first.data.map((c: any) => [c.whatsapp_number, c.phone_error]), [['6281200000301', null], [null, 'phone number contains letters']]);
+
+    // The numbers swap owners: each customer's new phone is checked, not taken from the other.
+    const swapped = await saved({ customers: [{ id: 271, name: 'Ani', phone: bad }, { id: 272, name: 'Bayu', phone: good }] }, 200);
+    assert.deepEqual([swapped.created, swapped.updated, swapped.unchanged], [0, 2, 0]);
+    assert.deepEqual(swapped.data.map((c: any) => [c.id, c.whatsapp_number, c.phone_error]), [[271, null, 'phone number contains letters'], [272, '6281200000301', null]]);
+
+    // The same phones again, one with blanks around it (stored trimmed): nothing changes.
+    const again = await saved({ customers: [{ id: 271, name: 'Ani', phone: bad }, { id: 272, name: 'Bayu', phone: `  ${good} ` }] }, 200);
+    assert.deepEqual([again.created, again.updated, again.unchanged], [0, 0, 2]);
+    assert.deepEqual(again.data.map((c: any) => [c.whatsapp_number, c.phone_error]), [[null, 'phone number contains letters'], ['6281200000301', null]]);
+  });
+
   it('with Prefer: return=minimal answers the counts only', async () => {
     const post = () => svc.api.request('POST', CUSTOMERS, { customers: [{ id: 251, name: 'Min' }, { id: 252, name: 'Imal' }] }, { headers: { prefer: 'return=minimal' } });
     const first = await post();
