@@ -161,6 +161,9 @@ async function seedHistory(database: Database, recipients: number): Promise<numb
       ]),
     )
     .execute();
+  // What the worker's expansion records: where the blast's rows lie (listings read that range).
+  const range = await db.selectFrom('whatsapp_blast_logs').select((eb) => [eb.fn.min('id').as('first'), eb.fn.max('id').as('last')]).where('blast_id', '=', blastId).executeTakeFirstOrThrow();
+  await db.updateTable('whatsapp_blasts').set({ first_log_id: Number(range.first), last_log_id: Number(range.last) }).where('id', '=', blastId).execute();
   await sql`ANALYZE`.execute(db);
   return blastId;
 }

@@ -83,6 +83,8 @@ const blastColumns = [
   'whatsapp_blasts.template',
   'whatsapp_blasts.created_at',
   'whatsapp_blasts.expanded_at',
+  'whatsapp_blasts.first_log_id',
+  'whatsapp_blasts.last_log_id',
   'whatsapp_blasts.started_at',
   'whatsapp_blasts.completed_at',
   'whatsapp_blasts.send_at',
@@ -137,18 +139,35 @@ export async function listBlasts(db: Kysely<DB>, filter: { status?: BlastStatus 
   return { rows: list, total: Number(total.n) };
 }
 
+/**
+ * A blast and where its recipient rows lie: ids first_log_id … last_log_id (null before it is
+ * expanded), and how many there are (target_count: rows are only ever inserted by the expansion,
+ * which sets it, and never deleted).
+ */
+export type LogRange = { id: number; first_log_id: number | null; last_log_id: number | null; target_count: number };
+
+/**
+ * One page of a blast's recipients, in id order, and how many match. The rows are read as a
+ * primary-key range (migration 0010 dropped the index on (blast_id, id)); `blast_id = ?` drops
+ * rows of another blast expanded at the same time. Filtered by status, the planner prefers
+ * the (blast_id, status, id) index. Unfiltered, the total is the blast's target_count rather
+ * than a count of a million rows.
+ */
 export async function listLogs(
   db: Kysely<DB>,
   engine: Engine,
-  blastId: number,
+  blast: LogRange,
   filter: { status?: LogStatus; search?: string },
   page: { offset: number; limit: number; afterId?: number },
 ) {
+  if (blast.first_log_id === null || blast.last_log_id === null) return { rows: [], total: 0 };
   // The customer's current name, if the customer still exists (a deleted one keeps its log rows).
   const base = db
     .selectFrom('whatsapp_blast_logs')
     .leftJoin('customers', 'customers.id', 'whatsapp_blast_logs.customer_id')
-    .where('whatsapp_blast_logs.blast_id', '=', blastId)
+    .where('whatsapp_blast_logs.id', '>=', blast.first_log_id)
+    .where('whatsapp_blast_logs.id', '<=', blast.last_log_id)
+    .where('whatsapp_blast_logs.blast_id', '=', blast.id)
     .$if(filter.status !== undefined, (q) => q.where('whatsapp_blast_logs.status', '=', filter.status!))
     .$if(filter.search !== undefined, (q) =>
       q.where((eb) =>
@@ -174,9 +193,10 @@ export async function listLogs(
     'whatsapp_blast_logs.updated_at',
   ]);
   rows = page.afterId === undefined ? rows.offset(page.offset) : rows.where('whatsapp_blast_logs.id', '>', page.afterId);
+  const filtered = filter.status !== undefined || filter.search !== undefined;
   const [list, total] = await Promise.all([
     rows.orderBy('whatsapp_blast_logs.id').limit(page.limit).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    filtered ? base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow() : { n: blast.target_count },
   ]);
   return { rows: list, total: Number(total.n) };
 }

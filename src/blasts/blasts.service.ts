@@ -216,8 +216,9 @@ export async function listBlastLogs(
   engine: Engine,
   query: { status?: LogStatus; search?: string; page: number; per_page: number; cursor?: number },
 ) {
-  await getBlast(db, id);
-  return repo.listLogs(db, engine, id, { status: query.status, search: query.search }, {
+  const blast = await getBlast(db, id);
+  const range = { id, first_log_id: numberOrNull(blast.first_log_id), last_log_id: numberOrNull(blast.last_log_id), target_count: Number(blast.target_count) };
+  return repo.listLogs(db, engine, range, { status: query.status, search: query.search }, {
     offset: (query.page - 1) * query.per_page,
     limit: query.per_page,
     afterId: query.cursor,

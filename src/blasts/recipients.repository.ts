@@ -119,20 +119,34 @@ export async function sampleAudience(db: Kysely<DB>, engine: Engine, target: { t
     .execute();
 }
 
-/** Sets the blast's counters from its rows, once, right after they were inserted. */
+/**
+ * Sets the blast's counters and its id range (first_log_id … last_log_id, which listings use
+ * instead of an index on (blast_id, id)) from its rows, once, right after they were inserted.
+ * One pass over the (blast_id, status, id) index: min and max per status cost next to nothing
+ * beside the counts.
+ */
 export async function markExpanded(db: Kysely<DB>, blastId: number, now: number): Promise<{ total: number; pending: number }> {
-  const counts = await db
+  const groups = await db
     .selectFrom('whatsapp_blast_logs')
-    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('id').as('first_id'), (eb) => eb.fn.max('id').as('last_id')])
     .where('blast_id', '=', blastId)
     .groupBy('status')
     .execute();
-  const count = (status: string) => Number(counts.find((c) => c.status === status)?.n ?? 0);
+  const count = (status: string) => Number(groups.find((c) => c.status === status)?.n ?? 0);
   const pending = count('pending');
   const skipped = count('skipped');
+  const firstIds = groups.map((g) => Number(g.first_id));
+  const lastIds = groups.map((g) => Number(g.last_id));
   await db
     .updateTable('whatsapp_blasts')
-    .set({ target_count: pending + skipped, pending_count: pending, skipped_count: skipped, expanded_at: now })
+    .set({
+      target_count: pending + skipped,
+      pending_count: pending,
+      skipped_count: skipped,
+      expanded_at: now,
+      first_log_id: groups.length > 0 ? Math.min(...firstIds) : null,
+      last_log_id: groups.length > 0 ? Math.max(...lastIds) : null,
+    })
     .where('id', '=', blastId)
     .execute();
   return { total: pending + skipped, pending };

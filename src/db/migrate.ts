@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_idempotency.js';
 import * as m0005 from './migrations/0005_senders_schedule.js';
 import * as m0007 from './migrations/0007_outbound_webhooks.js';
 import * as m0009 from './migrations/0009_expansion_without_log_fk.js';
+import * as m0010 from './migrations/0010_blast_log_range.js';
 
 /** Numbered, forward-only. Add a file and a line here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_senders_schedule': m0005,
   '0007_outbound_webhooks': m0007,
   '0009_expansion_without_log_fk': m0009,
+  '0010_blast_log_range': m0010,
 };
 
 /**

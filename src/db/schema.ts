@@ -115,6 +115,9 @@ export interface WhatsappBlastsTable {
   template: string | null;
   created_at: EpochMs;
   expanded_at: EpochMs | null;
+  /** The first and last id of the blast's recipient rows (null before expansion, or when it has none). */
+  first_log_id: number | null;
+  last_log_id: number | null;
   started_at: EpochMs | null;
   completed_at: EpochMs | null;
   send_at: EpochMs | null;
