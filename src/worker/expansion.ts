@@ -25,8 +25,8 @@ export async function expandNextBlast(database: Database, now: number) {
   return database.db.transaction().execute(async (trx) => {
     const blast = await lockNextUnexpandedBlast(trx, database.engine);
     if (!blast) return undefined;
-    await insertRecipients(trx, database.engine, blast, now);
-    const counts = await markExpanded(trx, blast.id, now);
+    const inserted = await insertRecipients(trx, database.engine, blast, now);
+    const counts = await markExpanded(trx, blast.id, inserted, now);
     if (counts.pending === 0) await completeIfDone(trx, blast.id, now);
     return { blastId: blast.id, ...counts };
   });

@@ -74,7 +74,7 @@ describe('resolving a blast audience into recipients', () => {
     assert.deepEqual(expanded, { blastId: Number(blast.id), total: 6, pending: 2 });
     assert.deepEqual(preview, { total: 6, sendable: 2 });
 
-    const logs = await database.db.selectFrom('whatsapp_blast_logs').select(['customer_id', 'status', 'error_message']).where('blast_id', '=', blast.id).execute();
+    const logs = await database.db.selectFrom('whatsapp_blast_logs').select(['id', 'customer_id', 'status', 'error_message']).where('blast_id', '=', blast.id).execute();
     const byCustomer = new Map(logs.map((l) => [Number(l.customer_id), [l.status, l.error_message]]));
     assert.equal(byCustomer.has(outside), false);
     assert.deepEqual(byCustomer.get(a), ['pending', null]);
@@ -88,9 +88,12 @@ describe('resolving a blast audience into recipients', () => {
 
     const counters = await database.db
       .selectFrom('whatsapp_blasts')
-      .select(['target_count', 'pending_count', 'skipped_count'])
+      .select(['target_count', 'pending_count', 'skipped_count', 'first_log_id', 'last_log_id'])
       .where('id', '=', blast.id)
       .executeTakeFirstOrThrow();
     assert.deepEqual([Number(counters.target_count), Number(counters.pending_count), Number(counters.skipped_count)], [6, 2, 4]);
+    // The listings read the blast's rows as this id range: it spans the skipped rows as well.
+    const ids = logs.map((l) => Number(l.id));
+    assert.deepEqual([Number(counters.first_log_id), Number(counters.last_log_id)], [Math.min(...ids), Math.max(...ids)]);
   });
 });

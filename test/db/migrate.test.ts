@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Migrator, sql, type Migration as KyselyMigration } from 'kysely';
 import { connect, type Database } from '../../src/db/connection.js';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrate.js';
+import { listLogs } from '../../src/blasts/blasts.repository.js';
 import { createTestDatabase, testEnv, type TestDatabase } from '../helpers.js';
 import { spawnService } from '../process-helpers.js';
 
@@ -67,6 +68,13 @@ describe('migrations', () => {
           [Number(empty.id), null, null],
         ],
       );
+      // Listing the later blast reads a range holding the other's rows too: only its own come back.
+      const [, bRange] = ranges;
+      const listed = await listLogs(db, database.engine, { id: Number(b.id), first_log_id: Number(bRange!.first_log_id), last_log_id: Number(bRange!.last_log_id), target_count: 2 }, {}, { offset: 0, limit: 10 });
+      assert.deepEqual({ ids: listed.rows.map((r) => Number(r.id)), total: listed.total }, { ids: rangeOf(b.id), total: 2 });
+      const searched = await listLogs(db, database.engine, { id: Number(b.id), first_log_id: Number(bRange!.first_log_id), last_log_id: Number(bRange!.last_log_id), target_count: 2 }, { search: '62811' }, { offset: 0, limit: 10 });
+      assert.deepEqual({ ids: searched.rows.map((r) => Number(r.id)), total: searched.total }, { ids: rangeOf(b.id), total: 2 });
+
       const indexes = (
         database.engine === 'postgres'
           ? await sql<{ name: string }>`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'whatsapp_blast_logs'`.execute(db)
