@@ -147,11 +147,11 @@ export async function listBlasts(db: Kysely<DB>, filter: { status?: BlastStatus 
 export type LogRange = { id: number; first_log_id: number | null; last_log_id: number | null; target_count: number };
 
 /**
- * One page of a blast's recipients, in id order, and how many match. The rows are read as a
- * primary-key range (migration 0010 dropped the index on (blast_id, id)); `blast_id = ?` drops
- * rows of another blast expanded at the same time. Filtered by status, the planner prefers
- * the (blast_id, status, id) index. Unfiltered, the total is the blast's target_count rather
- * than a count of a million rows.
+ * One page of a blast's recipients, in id order, and how many match. Filtered by status, the
+ * rows are a stretch of the (blast_id, status, id) index, already in id order (and counted from
+ * the index alone). Otherwise they are read as a primary-key range (migration 0010 dropped the
+ * index on (blast_id, id)); `blast_id = ?` drops rows of another blast expanded at the same time,
+ * and the unfiltered total is the blast's target_count rather than a count of a million rows.
  */
 export async function listLogs(
   db: Kysely<DB>,
@@ -165,10 +165,11 @@ export async function listLogs(
   const base = db
     .selectFrom('whatsapp_blast_logs')
     .leftJoin('customers', 'customers.id', 'whatsapp_blast_logs.customer_id')
-    .where('whatsapp_blast_logs.id', '>=', blast.first_log_id)
-    .where('whatsapp_blast_logs.id', '<=', blast.last_log_id)
     .where('whatsapp_blast_logs.blast_id', '=', blast.id)
     .$if(filter.status !== undefined, (q) => q.where('whatsapp_blast_logs.status', '=', filter.status!))
+    .$if(filter.status === undefined, (q) =>
+      q.where('whatsapp_blast_logs.id', '>=', blast.first_log_id!).where('whatsapp_blast_logs.id', '<=', blast.last_log_id!),
+    )
     .$if(filter.search !== undefined, (q) =>
       q.where((eb) =>
         eb.or([
