@@ -16,8 +16,8 @@ import type { NewEvent } from '../events/event-types.js';
 /** A sender whose lease this worker holds: what it needs to send from it and pace it. */
 export type LeasedSender = Pick<
   Selectable<SendersTable>,
-  | 'id' | 'key' | 'provider' | 'source' | 'credentials' | 'pause_min_ms' | 'pause_max_ms' | 'daily_cap'
-  | 'warmup_start_cap' | 'warmup_days' | 'warmup_started_at' | 'sent_day' | 'sent_today'
+  | 'id' | 'key' | 'provider' | 'source' | 'credentials' | 'pause_min_ms' | 'pause_max_ms' | 'max_in_flight' | 'max_per_second'
+  | 'slowdown' | 'slowdown_at' | 'next_send_at' | 'daily_cap' | 'warmup_start_cap' | 'warmup_days' | 'warmup_started_at' | 'sent_day' | 'sent_today'
 >;
 
 /** Senders that may take work: not deleted, not paused, not resting after their daily cap. */
@@ -45,8 +45,8 @@ export async function leaseDueSender(
       WHERE ${senderIdIn(lease.ids)} AND ${usable(lease.now)} AND next_send_at <= ${lease.now}
         AND (lease_owner IS NULL OR lease_expires_at < ${lease.now})
       ORDER BY next_send_at LIMIT 1 ${skipLocked})
-    RETURNING id, key, provider, source, credentials, pause_min_ms, pause_max_ms, daily_cap,
-      warmup_start_cap, warmup_days, warmup_started_at, sent_day, sent_today`.execute(db);
+    RETURNING id, key, provider, source, credentials, pause_min_ms, pause_max_ms, max_in_flight, max_per_second,
+      slowdown, slowdown_at, next_send_at, daily_cap, warmup_start_cap, warmup_days, warmup_started_at, sent_day, sent_today`.execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
   return {
@@ -54,6 +54,9 @@ export async function leaseDueSender(
     id: Number(row.id),
     warmup_started_at: row.warmup_started_at === null ? null : Number(row.warmup_started_at),
     sent_today: Number(row.sent_today),
+    slowdown: Number(row.slowdown),
+    slowdown_at: row.slowdown_at === null ? null : Number(row.slowdown_at),
+    next_send_at: Number(row.next_send_at),
   };
 }
 
@@ -77,6 +80,8 @@ export interface SenderRelease {
   restingUntil?: number;
   /** An account-level failure stops the sender until an admin resumes it or its credentials change. */
   pausedReason?: string;
+  /** How far the provider's throughput errors have slowed the number down (senders/pacing.ts). */
+  slowdown?: { level: number; at: number | null };
 }
 
 /** Hands a sender back; a provider's pause is recorded with its `sender.paused` event (give a transaction then). */
@@ -95,6 +100,7 @@ export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Pro
           }
         : {}),
       ...(release.restingUntil !== undefined ? { resting_until: release.restingUntil } : {}),
+      ...(release.slowdown ? { slowdown: release.slowdown.level, slowdown_at: release.slowdown.at } : {}),
       ...(release.pausedReason ? { paused_reason: release.pausedReason, paused_at: release.now, paused_by: 'provider' as const } : {}),
     }))
     .where('id', '=', release.id)
@@ -105,6 +111,17 @@ export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Pro
     const data = { sender_id: release.id, name: paused.name, provider: paused.provider, display_number: paused.display_number, reason: release.pausedReason, paused_by: 'provider' };
     await recordEvents(db, [{ type: 'sender.paused', data }], release.now);
   }
+}
+
+/**
+ * Pushes out the lease of a sender its holder keeps sending from; false when the holder must
+ * stop: the lease was lost, or an admin paused or deleted the number meanwhile.
+ */
+export async function keepSenderLease(db: Kysely<DB>, lease: { id: number; owner: string; now: number; expiresAt: number }): Promise<boolean> {
+  const result = await sql`
+    UPDATE senders SET lease_expires_at = ${lease.expiresAt}
+    WHERE id = ${lease.id} AND lease_owner = ${lease.owner} AND deleted_at IS NULL AND paused_reason IS NULL`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 /** Which of `ids` may take work now (not deleted, paused or resting). */
@@ -119,13 +136,14 @@ export async function releaseSenderLeasesOf(db: Kysely<DB>, owner: string): Prom
 }
 
 /** Puts back to pending every row `owner` claimed and never sent (its claim may have committed without us hearing the answer). */
-export async function releaseClaimsOf(db: Kysely<DB>, owner: string): Promise<void> {
-  await db
+export async function releaseClaimsOf(db: Kysely<DB>, owner: string, except: number[] = []): Promise<void> {
+  let query = db
     .updateTable('whatsapp_blast_logs')
     .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1), claim_owner: null, lease_expires_at: null }))
     .where('claim_owner', '=', owner)
-    .where('status', '=', 'sending')
-    .execute();
+    .where('status', '=', 'sending');
+  if (except.length > 0) query = query.where('id', 'not in', except);
+  await query.execute();
 }
 
 /** Pushes out the lease of `owner`'s claimed rows and of its sender, while it waits to record their outcomes. */
