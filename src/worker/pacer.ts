@@ -61,10 +61,15 @@ export class Pacer {
     if (this.current.maxInFlight === 1) this.#next = Math.max(this.#next, at + this.#pause());
   }
 
-  /** The provider said "too fast": halve the rate and wait `waitMs` before the next start. */
-  throttle(at: number, waitMs: number): void {
-    this.#slowdown = Math.min(this.#slowdown + 1, MAX_SLOWDOWN);
-    this.#slowdownAt = at;
+  /**
+   * The provider said "too fast": wait `waitMs` before the next start, and halve the rate unless
+   * this is another answer to the same burst (`halve` false).
+   */
+  throttle(at: number, waitMs: number, halve = true): void {
+    if (halve) {
+      this.#slowdown = Math.min(this.#slowdown + 1, MAX_SLOWDOWN);
+      this.#slowdownAt = at;
+    }
     this.#next = Math.max(this.#next, at + waitMs);
   }
 

@@ -152,9 +152,10 @@ export class SenderRun {
     this.#pacer.ended(now);
     if (result.accountFailure !== undefined) this.#accountFailure ??= result.accountFailure;
     if (result.throttledMs !== undefined) {
+      // Every request in flight may hit the same limit: the rate halves once per lease.
       if (!this.#throttled) this.#ctx.deps.logger.warn({ sender: this.#ctx.sender.key, wait_ms: result.throttledMs }, 'provider throughput limit: the number slows down');
+      this.#pacer.throttle(now, result.throttledMs, !this.#throttled);
       this.#throttled = true;
-      this.#pacer.throttle(now, result.throttledMs);
     } else if (result.outcome.kind === 'sent') {
       this.#pacer.rampUp(now);
     }
