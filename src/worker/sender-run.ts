@@ -172,13 +172,15 @@ export class SenderRun {
   async #commit(claim: number): Promise<void> {
     const { deps, owner, sender, leaseMs } = this.#ctx;
     const { database, clock } = deps;
+    // Taken out before the first await: sends that end meanwhile go to the next commit.
     const outcomes = this.#done;
+    this.#done = [];
     let attempt = 0;
     const committed = await this.#ctx.persist('record outcomes', () =>
       database.db.transaction().execute(async (trx) => {
         const now = clock.now();
         // A retry after a commit whose answer was lost: its claims may have happened; hand them back.
-        if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, this.#heldIds());
+        if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
         await queue.recordOutcomes(trx, owner, outcomes, now);
         if (claim === 0) return { claimed: [], leaseExpiresAt: undefined, data: undefined, kept: true };
         const kept = await queue.keepSenderLease(trx, { id: sender.id, owner, now, expiresAt: now + leaseMs });
@@ -189,7 +191,6 @@ export class SenderRun {
     );
     for (const o of outcomes) this.#leases.delete(o.id);
     for (const r of committed.claimed) this.#leases.set(r.id, committed.leaseExpiresAt ?? 0);
-    this.#done = this.#done.slice(outcomes.length);
     deps.metrics?.recordOutcomes(outcomes, { provider: sender.provider, sender: sender.key });
     if (claim > 0 && committed.claimed.length === 0) this.#noMoreClaims = true;
     if (!committed.kept) this.#noMoreClaims = true;
@@ -228,6 +229,7 @@ export class SenderRun {
     const { deps, owner, sender } = this.#ctx;
     const { database, clock, settings, logger } = deps;
     const outcomes = this.#done;
+    this.#done = [];
     const reason = this.#accountFailure;
     await this.#ctx.persist('record outcomes', () =>
       database.db.transaction().execute(async (trx) => {
@@ -249,7 +251,6 @@ export class SenderRun {
       this.#earliestLease(),
     );
     this.#leases.clear();
-    this.#done = [];
     deps.metrics?.recordOutcomes(outcomes, { provider: sender.provider, sender: sender.key });
     if (reason) logger.error({ sender: sender.key, reason }, 'sending number stopped');
   }
