@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type UpdateObject, type ExpressionBuilder } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { BlastStatus, DB, SendersTable } from '../db/schema.js';
 import { recordEvents } from '../events/outbox.repository.js';
@@ -285,31 +285,10 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
       blastId: outcome.blastId,
       data: { blast_id: outcome.blastId, customer_id: Number(row.customer_id), phone_number: row.phone_number, ...extra },
     });
+  const recorded = await updateClaimedRows(db, owner, outcomes, now);
   for (const outcome of outcomes) {
-    const claimed = db
-      .updateTable('whatsapp_blast_logs')
-      .where('id', '=', outcome.id)
-      .where('status', '=', 'sending')
-      .where('claim_owner', '=', owner);
-    const base = { claim_owner: null, lease_expires_at: null, updated_at: now };
-    let row: RecipientOfRow | undefined;
-    switch (outcome.kind) {
-      case 'sent':
-        row = await claimed.set({ ...base, status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        if (row) bump(outcome.blastId, 'sent');
-        break;
-      case 'failed':
-      case 'skipped':
-        row = await claimed.set({ ...base, status: outcome.kind, error_message: outcome.reason }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        if (row) bump(outcome.blastId, outcome.kind);
-        break;
-      case 'retry':
-        row = await claimed.set({ ...base, status: 'pending', error_message: outcome.reason, next_attempt_at: outcome.nextAttemptAt }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        break;
-      case 'released':
-        row = await claimed.set((eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) })).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        break;
-    }
+    const row = recorded.get(outcome.id);
+    if (row && (outcome.kind === 'sent' || outcome.kind === 'failed' || outcome.kind === 'skipped')) bump(outcome.blastId, outcome.kind);
     if (row) {
       if (outcome.kind === 'sent') messageEvent('message.sent', outcome, row, sentEventData(outcome));
       else if (outcome.kind === 'failed') messageEvent('message.failed', outcome, row, { reason: outcome.reason });
@@ -327,6 +306,40 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
   await recordEvents(db, events, now);
   await applyCounterDeltas(db, deltas, now);
 }
+
+/**
+ * Writes the outcomes of rows still claimed by `owner`: one UPDATE per kind of outcome, whatever
+ * the number of rows (the values that differ per row go through CASE). Answers the recipient of
+ * each row it changed, by id.
+ */
+async function updateClaimedRows(db: Kysely<DB>, owner: string, outcomes: Outcome[], now: number): Promise<Map<number, RecipientOfRow>> {
+  const recorded = new Map<number, RecipientOfRow>();
+  const base = { claim_owner: null, lease_expires_at: null, updated_at: now };
+  const of = <K extends Outcome['kind']>(...kinds: K[]) => outcomes.filter((o): o is Extract<Outcome, { kind: K }> => (kinds as string[]).includes(o.kind));
+  /** CASE id WHEN … THEN CAST(value AS type) … END: one value per row, typed for PostgreSQL's sake. */
+  const perRow = <O extends Outcome>(rows: O[], value: (o: O) => string | number | null, type: 'bigint' | 'text') =>
+    sql<never>`CASE id ${sql.join(rows.map((o) => sql`WHEN ${o.id} THEN CAST(${value(o)} AS ${sql.raw(type)})`), sql` `)} END`;
+  const write = async (rows: Outcome[], set: LogUpdate) => {
+    if (rows.length === 0) return;
+    const changed = await claimedRows(db, owner, rows.map((o) => o.id)).set(set).returning(['id', ...RECIPIENT_OF_ROW]).execute();
+    for (const r of changed) recorded.set(Number(r.id), r);
+  };
+  const sent = of('sent');
+  await write(sent, { ...base, status: 'sent', error_message: null, sent_at: perRow(sent, (o) => o.at, 'bigint'), provider_message_id: perRow(sent, (o) => o.providerMessageId, 'text') });
+  for (const kind of ['failed', 'skipped'] as const) {
+    const final = of(kind);
+    await write(final, { ...base, status: kind, error_message: perRow(final, (o) => o.reason, 'text') });
+  }
+  const retry = of('retry');
+  await write(retry, { ...base, status: 'pending', error_message: perRow(retry, (o) => o.reason, 'text'), next_attempt_at: perRow(retry, (o) => o.nextAttemptAt, 'bigint') });
+  await write(of('released'), (eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) }));
+  return recorded;
+}
+
+type LogUpdate = UpdateObject<DB, 'whatsapp_blast_logs'> | ((eb: ExpressionBuilder<DB, 'whatsapp_blast_logs'>) => UpdateObject<DB, 'whatsapp_blast_logs'>);
+
+const claimedRows = (db: Kysely<DB>, owner: string, ids: number[]) =>
+  db.updateTable('whatsapp_blast_logs').where('id', 'in', ids).where('status', '=', 'sending').where('claim_owner', '=', owner);
 
 const RECIPIENT_OF_ROW = ['customer_id', 'phone_number'] as const;
 type RecipientOfRow = { customer_id: number; phone_number: string | null };
@@ -387,7 +400,7 @@ export function notSentAfterRecovery(reason: string | undefined): string {
 async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDelta>, now: number) {
   for (const [blastId, d] of deltas) {
     const finished = d.sent + d.failed + d.skipped;
-    await db
+    const after = await db
       .updateTable('whatsapp_blasts')
       .set((eb) => ({
         sent_count: eb('sent_count', '+', d.sent),
@@ -396,9 +409,11 @@ async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDel
         pending_count: eb('pending_count', '-', finished),
       }))
       .where('id', '=', blastId)
-      .execute();
-    await completeIfDone(db, blastId, now);
-    if (d.sent > 0) await reviseFailedBlast(db, blastId, now);
+      .returning(['pending_count', 'status'])
+      .executeTakeFirst();
+    // Most commits finish neither the blast nor a revision: no statement for what cannot apply.
+    if (after && Number(after.pending_count) === 0) await completeIfDone(db, blastId, now);
+    if (after && after.status === 'failed' && d.sent > 0) await reviseFailedBlast(db, blastId, now);
   }
 }
 

@@ -29,10 +29,11 @@ export interface WindowData {
   blasts: Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>;
 }
 
-export async function loadWindow(db: Kysely<DB>, claimed: queue.ClaimedRecipient[]): Promise<WindowData> {
+/** The customers of `claimed`, and their blasts unless `known` has them already (a blast's message does not change while it sends). */
+export async function loadWindow(db: Kysely<DB>, claimed: queue.ClaimedRecipient[], known: WindowData['blasts'] = new Map()): Promise<WindowData> {
   const customers = new Map((await queue.loadCustomers(db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
   const blasts: WindowData['blasts'] = new Map();
-  for (const blastId of new Set(claimed.map((c) => c.blast_id))) blasts.set(blastId, await queue.loadBlastForSending(db, blastId));
+  for (const blastId of new Set(claimed.map((c) => c.blast_id))) if (!known.has(blastId)) blasts.set(blastId, await queue.loadBlastForSending(db, blastId));
   return { customers, blasts };
 }
 

@@ -15,6 +15,9 @@ import type { WorkerDeps } from './worker.js';
  */
 const HOLD_FOR_MS = 1_000;
 
+/** How often a run pushes out its number's lease (2 × GATEWAY_TIMEOUT_MS + 5 s long) and sees whether an admin paused the number. */
+const SENDER_CHECK_MS = 1_000;
+
 export interface SenderRunContext {
   deps: WorkerDeps;
   /** Owner of the sender's lease and of every claim of this run. */
@@ -64,12 +67,15 @@ export class SenderRun {
   /** No more claims: nothing due to claim, the number was paused or the lease lost. */
   #noMoreClaims = false;
   #claimedAny = false;
+  /** When the number's lease was last pushed out (taken: at the start of the run). */
+  #senderCheckedAt: number;
   /** When the claim of each row held runs out. */
   #leases = new Map<number, number>();
 
   constructor(ctx: SenderRunContext) {
     this.#ctx = ctx;
     const { sender } = ctx;
+    this.#senderCheckedAt = ctx.deps.clock.now();
     this.#pacer = new Pacer(ctx.pacing, { nextStartAt: sender.next_send_at, slowdown: sender.slowdown, slowdownAt: sender.slowdown_at });
   }
 
@@ -182,10 +188,12 @@ export class SenderRun {
         // A retry after a commit whose answer was lost: its claims may have happened; hand them back.
         if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
         await queue.recordOutcomes(trx, owner, outcomes, now);
-        if (claim === 0) return { claimed: [], leaseExpiresAt: undefined, data: undefined, kept: true };
-        const kept = await queue.keepSenderLease(trx, { id: sender.id, owner, now, expiresAt: now + leaseMs });
+        if (claim === 0) return { claimed: [], leaseExpiresAt: undefined, data: undefined, kept: true, checkedAt: undefined };
+        // The number's lease is pushed out (and its pause or deletion by an admin noticed) once a second, not every commit.
+        const checks = now - this.#senderCheckedAt >= SENDER_CHECK_MS;
+        const kept = !checks || (await queue.keepSenderLease(trx, { id: sender.id, owner, now, expiresAt: now + leaseMs }));
         const claimed = kept ? await this.#claim(trx, now, now + leaseMs, claim) : [];
-        return { claimed, leaseExpiresAt: now + leaseMs, data: claimed.length > 0 ? await loadWindow(trx, claimed) : undefined, kept };
+        return { claimed, leaseExpiresAt: now + leaseMs, data: claimed.length > 0 ? await loadWindow(trx, claimed, this.#data.blasts) : undefined, kept, checkedAt: checks ? now : undefined };
       }),
       this.#earliestLease(),
     );
@@ -194,6 +202,7 @@ export class SenderRun {
     deps.metrics?.recordOutcomes(outcomes, { provider: sender.provider, sender: sender.key });
     if (claim > 0 && committed.claimed.length === 0) this.#noMoreClaims = true;
     if (!committed.kept) this.#noMoreClaims = true;
+    if (committed.checkedAt !== undefined) this.#senderCheckedAt = committed.checkedAt;
     if (committed.data) {
       for (const [id, c] of committed.data.customers) this.#data.customers.set(id, c);
       for (const [id, b] of committed.data.blasts) this.#data.blasts.set(id, b);

@@ -87,7 +87,9 @@ describe('a number\'s rate across worker processes', () => {
   });
 
   it('a worker killed with 8 requests in flight leaves at most 8 "delivery unknown", and another finishes the rest', async () => {
-    const rate = { SEND_MAX_IN_FLIGHT: '8', SEND_MAX_PER_SECOND: '1000' };
+    // Sends that hang until the kill: a time-out first would record them itself ("delivery unknown"
+    // from the gateway) and free their slots for more claims.
+    const rate = { SEND_MAX_IN_FLIGHT: '8', SEND_MAX_PER_SECOND: '1000', GATEWAY_TIMEOUT_MS: '5000' };
     const apiProc = start('api', rate);
     const api = new Api(await apiUrlOf(apiProc));
     await api.login();
