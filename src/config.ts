@@ -34,7 +34,8 @@ const EnvSchema = Type.Object({
   SEND_DELAY_MIN_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
   SEND_DELAY_MAX_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
   SEND_MAX_IN_FLIGHT: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_IN_FLIGHT })),
-  SEND_MAX_PER_SECOND: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_SECOND })),
+  /** 0: no limit (only SEND_MAX_IN_FLIGHT and the pause pace a number). */
+  SEND_MAX_PER_SECOND: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PER_SECOND })),
   DEFAULT_COUNTRY_CODE: Type.String({ default: '62', pattern: '^[1-9][0-9]{0,2}$' }),
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),

@@ -6,7 +6,7 @@
 export interface Pacing {
   /** Requests of this number that may be waiting for the provider's answer at the same time. */
   maxInFlight: number;
-  /** Sends started in any one-second window, at most. */
+  /** Sends started in any one-second window, at most; 0: no limit (only maxInFlight and the pause pace the number). */
   maxPerSecond: number;
   /** A random pause in [min, max] ms between two sends (from the end of one to the start of the next when one is in flight at a time). */
   pauseMinMs: number;

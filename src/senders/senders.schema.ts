@@ -34,9 +34,10 @@ const MaxInFlight = Nullable(
 
 const MaxPerSecond = Nullable(
   Type.Integer({
-    minimum: 1,
+    minimum: 0,
     maximum: MAX_PER_SECOND,
-    description: "Sends started in any one-second window, at most. Null or absent: SEND_MAX_PER_SECOND, else the provider's default (Meta, Twilio 80; others 1).",
+    description:
+      "Sends started in any one-second window, at most; 0: no limit (max_in_flight and the pause alone pace the number). Null or absent: SEND_MAX_PER_SECOND, else the provider's default (Meta, Twilio 80; others 1).",
   }),
 );
 

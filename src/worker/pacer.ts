@@ -47,12 +47,18 @@ export class Pacer {
     return { level: this.#slowdown, at: this.#slowdownAt ?? null };
   }
 
+  /** The least time between two starts (0: no rate limit). */
+  get spacingMs(): number {
+    const { maxPerSecond } = this.current;
+    return maxPerSecond > 0 ? 1000 / maxPerSecond : 0;
+  }
+
   /** A send started at `at` (never before nextStartAt). */
   started(at: number): void {
     // On time: keep the fractional schedule. Late (nothing to send, or every slot busy): the
     // schedule restarts from the real start.
     const scheduled = at <= Math.ceil(this.#next) ? this.#next : at;
-    this.#next = scheduled + 1000 / this.current.maxPerSecond;
+    this.#next = scheduled + this.spacingMs;
     if (this.current.maxInFlight > 1) this.#next = Math.max(this.#next, at + this.#pause());
   }
 

@@ -129,7 +129,8 @@ export class SenderRun {
     if (free <= 0 || this.#queued.length > 0 || !this.#mayClaim(now)) return 0;
     const reserved = this.#requests + this.#queued.length + this.#flying.size;
     // Claims are leased for leaseMs: never claim more than can start within half of it.
-    const startsInHalfALease = Math.max(1, Math.floor(this.#ctx.leaseMs / 2 / (1000 / this.#pacer.current.maxPerSecond)));
+    const spacing = this.#pacer.spacingMs;
+    const startsInHalfALease = spacing === 0 ? Infinity : Math.max(1, Math.floor(this.#ctx.leaseMs / 2 / spacing));
     return Math.max(0, Math.min(free, this.#ctx.requestsLeft - reserved, startsInHalfALease));
   }
 

@@ -62,6 +62,9 @@ describe('senders API: a rate per sending number', () => {
     const patched = await svc.api.patch(`${SENDERS}/${id}`, { max_per_second: 1000 });
     assert.equal(patched.status, 200, JSON.stringify(patched.body));
     assert.deepEqual(rateOf(patched.body.data), [20, 1000, 0, 0]);
+    // 0: no limit on starts per second (max_in_flight and the pause alone pace the number).
+    const unlimited = await svc.api.patch(`${SENDERS}/${id}`, { max_per_second: 0 });
+    assert.deepEqual(rateOf(unlimited.body.data), [20, 0, 0, 0]);
     const reset = await svc.api.patch(`${SENDERS}/${id}`, { max_in_flight: null, max_per_second: null });
     assert.deepEqual(rateOf(reset.body.data), [8, 80, 0, 0]);
     assert.deepEqual(rateOf((await svc.api.get(`${SENDERS}/${id}`)).body.data), [8, 80, 0, 0]);
@@ -69,7 +72,7 @@ describe('senders API: a rate per sending number', () => {
 
   it('refuses values out of range or of the wrong type with a 422 that stores nothing', async () => {
     for (const bad of [0, -1, 101, 1.5, '8', true]) await rejected(() => svc.api.post(SENDERS, meta({ display_number: '0812-3456-7004', max_in_flight: bad })), 'max_in_flight');
-    for (const bad of [0, 1001, 0.5, '80']) await rejected(() => svc.api.post(SENDERS, meta({ display_number: '0812-3456-7004', max_per_second: bad })), 'max_per_second');
+    for (const bad of [-1, 1001, 0.5, '80']) await rejected(() => svc.api.post(SENDERS, meta({ display_number: '0812-3456-7004', max_per_second: bad })), 'max_per_second');
     const id = (await svc.api.post(SENDERS, fonnte({ display_number: '0812-3456-7005' }))).body.data.id;
     await rejected(() => svc.api.patch(`${SENDERS}/${id}`, { max_in_flight: 0 }), 'max_in_flight');
     await rejected(() => svc.api.patch(`${SENDERS}/${id}`, { max_per_second: 5000, name: 'changed' }), 'max_per_second');

@@ -64,6 +64,12 @@ describe('pacer: when one number may start its sends', () => {
     assert.ok(busiestSecond(starts) <= 80);
   });
 
+  it('max_per_second 0 is no limit: on a clock that does not move, every start is due at once', () => {
+    const pacer = new Pacer({ ...OFFICIAL, maxPerSecond: 0 }, { nextStartAt: 500, slowdown: 0, slowdownAt: null });
+    for (let i = 0; i < 10; i++) pacer.started(500);
+    assert.equal(pacer.nextStartAt, 500);
+  });
+
   it('one in flight: the pause counts from the end of the previous send', () => {
     const pacer = new Pacer({ maxInFlight: 1, maxPerSecond: 1, pauseMinMs: 3000, pauseMaxMs: 5000 }, { nextStartAt: 0, slowdown: 0, slowdownAt: null });
     pacer.started(10);
