@@ -21,6 +21,8 @@ let targets = new Set<string>();
 let perNumber = new Map<string, number>();
 let perSource = new Map<string, number>();
 let arrivals: number[] = [];
+/** The process label of each arrival, in the same order. */
+let sources: string[] = [];
 let inFlight = 0;
 let peakInFlight = 0;
 let refused = 0;
@@ -38,7 +40,7 @@ const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/__stats') {
       return reply(res, 200, { count, first, last, distinct: targets.size, refused, perNumber: Object.fromEntries(perNumber), perSource: Object.fromEntries(perSource), peakInFlight });
     }
-    if (req.method === 'GET' && req.url === '/__arrivals') return reply(res, 200, { arrivals });
+    if (req.method === 'GET' && req.url === '/__arrivals') return reply(res, 200, { arrivals, sources });
     if (req.method === 'POST' && req.url === '/__reset') {
       count = refused = peakInFlight = 0;
       first = last = undefined;
@@ -46,6 +48,7 @@ const server = createServer((req, res) => {
       perNumber = new Map();
       perSource = new Map();
       arrivals = [];
+      sources = [];
       return reply(res, 200, { ok: true });
     }
     const match = MESSAGES.exec(req.url ?? '');
@@ -73,6 +76,7 @@ const server = createServer((req, res) => {
     const source = match?.[1] ?? '';
     perSource.set(source, (perSource.get(source) ?? 0) + 1);
     arrivals.push(arrivedAt);
+    sources.push(source);
     const body = { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.bench${nextId++}` }] };
     if (latencyMs <= 0) return reply(res, 200, body);
     inFlight += 1;
