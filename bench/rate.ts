@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { ADMIN, Api } from '../test/helpers.js';
 import { spawnNode, type ServiceProcess } from '../test/process-helpers.js';
 import { buildService } from './build.js';
-import { createBenchDatabase, pgBackendsCpuMs } from './db.js';
+import { createBenchDatabase, pgBackendsCpuMs, pgStats } from './db.js';
 import { seedCustomers } from './seed.js';
 import { postAllBlast, spawnCompiled, urlOf } from './service.js';
 import type { BenchContext, Result } from './types.js';
@@ -84,6 +84,7 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
     const pids = { api: apiProc.child.pid!, w1: workers[0]!.child.pid!, w2: workers[1]!.child.pid!, fake: fake.pid };
     const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, processCpuMs(pid)]));
     const pgBefore = await pgBackendsCpuMs(bench, processCpuMs);
+    const commitsBefore = await pgStats(bench);
     const started = Date.now();
     const id = await postAllBlast(api);
     const blast = await until(
@@ -98,6 +99,8 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
     const wallMs = Date.now() - started;
     const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, processCpuMs(pid) - cpuBefore[k]!]));
     const pgCpu = (await pgBackendsCpuMs(bench, processCpuMs)) - pgBefore;
+    const commitsAfter = await pgStats(bench);
+    const commits = commitsBefore && commitsAfter ? commitsAfter.commits - commitsBefore.commits : undefined;
     if (blast.sent_count !== ctx.size) throw new Error(`blast ${blast.status}: sent ${blast.sent_count} of ${ctx.size}, failed ${blast.failed_count}`);
 
     const stats = await fake.stats();
@@ -111,7 +114,7 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
     const share = (ms: number) => `${((ms / wallMs) * 100).toFixed(0)} %`;
     const cpuText =
       `CPU over the ${sec(wallMs)} from POST to completed: API ${share(cpu.api!)}, worker 1 ${share(cpu.w1!)}, worker 2 ${share(cpu.w2!)}, ` +
-      `fake ${share(cpu.fake!)}${Number.isNaN(pgCpu) ? '' : `, PostgreSQL backends ${share(pgCpu)}`} of one core`;
+      `fake ${share(cpu.fake!)}${Number.isNaN(pgCpu) ? '' : `, PostgreSQL backends ${share(pgCpu)}`} of one core${commits === undefined ? '' : `; ${commits} PostgreSQL commits = ${(commits / ctx.size).toFixed(2)} per send (all processes, polls included)`}`;
     ctx.log(
       `steady ${sec(m.steadyMs)}: ${m.steadyCount} sends, mean ${m.mean.toFixed(2)}/s = ${((m.mean / MAX_PER_SECOND) * 100).toFixed(1)} % of ${MAX_PER_SECOND}; ` +
         `busiest one-second window ${m.maxWindow} (whole run), ${m.windowsAbove} windows above ${MAX_PER_SECOND}; ` +
