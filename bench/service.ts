@@ -104,7 +104,7 @@ export async function urlOf(proc: ServiceProcess, timeoutMs = 120_000): Promise<
  * `node dist/main.js` in `dir` (see build.ts) with the node flags of package.json's start script
  * (what `npm start` runs), with the same line capture as spawnService.
  */
-function spawnCompiled(dir: string, env: Record<string, string | undefined>): ServiceProcess {
+export function spawnCompiled(dir: string, env: Record<string, string | undefined>): ServiceProcess {
   return spawnNode([...startScriptNodeFlags(), path.join(dir, 'dist', 'main.js')], env, dir);
 }
 
