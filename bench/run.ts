@@ -12,6 +12,7 @@ import { benchFaults } from './faults.js';
 import { benchMemory } from './memory.js';
 import { benchImport } from './import.js';
 import { benchFuzz } from './fuzz.js';
+import { benchRate } from './rate.js';
 import { benchSenders } from './senders.js';
 import { benchSync } from './sync.js';
 import { benchThroughput } from './throughput.js';
@@ -23,7 +24,7 @@ import { children, idleShare, sec } from './util.js';
  * (all by default) on each engine, prints one table, and saves it under bench/results/.
  * Every option also reads an environment variable (BENCH_<NAME>); the command line wins.
  */
-const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [faults] [console] [fuzz] [throughput] [options]
+const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [import] [senders] [sync] [faults] [console] [fuzz] [throughput] [rate] [options]
 
   --engine=sqlite,postgres   engines to run on (BENCH_ENGINE; default both; "pg" = postgres)
   --size=N                   customers for every chosen benchmark (BENCH_SIZE)
@@ -40,6 +41,8 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
   --throughput-size=N        messages per scenario in throughput (default 20000): ours (node dist/main.js, Meta
                              adapter) vs BullMQ + Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379) vs bare
                              keep-alive requests, one fake Meta gateway in its own process
+  --rate-size=N              recipients in rate (default 3000, ≥ 30 s at 80/s): one Meta number at 80/s and 8 in
+                             flight sent by two ROLE=worker processes; fails on any one-second window above 80
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
@@ -70,13 +73,14 @@ const BENCHMARKS = {
   console: benchConsole,
   fuzz: benchFuzz,
   throughput: benchThroughput,
+  rate: benchRate,
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const DEFAULT_SIZES: Record<BenchName, number> = {
-  accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000, faults: 10_000, console: 100_000, fuzz: 20_000, throughput: 20_000,
+  accept: 1_000_000, expand: 1_000_000, dispatch: 20_000, memory: 1_000_000, import: 1_000_000, senders: 100, sync: 1_000_000, faults: 10_000, console: 100_000, fuzz: 20_000, throughput: 20_000, rate: 3_000,
 };
 const QUICK_SIZES: Record<BenchName, number> = {
-  accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000, faults: 1_000, console: 100_000, fuzz: 3_000, throughput: 5_000,
+  accept: 100_000, expand: 100_000, dispatch: 5_000, memory: 100_000, import: 100_000, senders: 40, sync: 100_000, faults: 1_000, console: 100_000, fuzz: 3_000, throughput: 5_000, rate: 3_000,
 };
 
 function parseArgs(argv: string[]) {
@@ -216,7 +220,7 @@ async function main(): Promise<void> {
   writeFileSync(path.join(dir, `${stamp}.json`), JSON.stringify({ command, machine: info, options, sizes, results }, null, 2));
   writeFileSync(path.join(dir, `${stamp}.md`), `${command}\n\n${Object.entries(info).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${text}\n`);
   process.stdout.write(`saved bench/results/${stamp}.{json,md}\n`);
-  if (results.some((r) => r.value === 'FAILED')) process.exitCode = 1;
+  if (results.some((r) => r.value === 'FAILED' || (r.mustPass && r.pass === false))) process.exitCode = 1;
 }
 
 let interrupted = false;

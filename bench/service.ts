@@ -22,6 +22,10 @@ export function unpacedFonnteEnv(fake: BenchGateway): Record<string, string> {
     FONNTE_TOKEN: fake.token,
     SEND_DELAY_MIN_MS: '0',
     SEND_DELAY_MAX_MS: '0',
+    // Fonnte's default is one phone's pace (1 in flight, 1/s): bulk mode lifts the rate and lets
+    // a claim cover several recipients (at most that many "delivery unknown" on a kill).
+    SEND_MAX_IN_FLIGHT: '8',
+    SEND_MAX_PER_SECOND: '1000',
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     PORT: '0',
@@ -100,7 +104,7 @@ export async function urlOf(proc: ServiceProcess, timeoutMs = 120_000): Promise<
  * `node dist/main.js` in `dir` (see build.ts) with the node flags of package.json's start script
  * (what `npm start` runs), with the same line capture as spawnService.
  */
-function spawnCompiled(dir: string, env: Record<string, string | undefined>): ServiceProcess {
+export function spawnCompiled(dir: string, env: Record<string, string | undefined>): ServiceProcess {
   return spawnNode([...startScriptNodeFlags(), path.join(dir, 'dist', 'main.js')], env, dir);
 }
 

@@ -39,7 +39,8 @@ export async function benchSync(ctx: BenchContext): Promise<Result[]> {
       // One token sends a few hundred requests per pass; the default 600 a minute is for people.
       API_RATE_LIMIT_PER_MINUTE: '1000000',
       QUIET_HOURS: 'off',
-      // e.g. BENCH_SYNC_NODE_OPTIONS="--import=/tmp/prof.mjs" to profile the service.
+      // NODE_OPTIONS for the service, e.g. "--import=./profiler.mjs" (a preload that starts the
+      // inspector's CPU profiler: Node refuses --cpu-prof in NODE_OPTIONS).
       ...(process.env.BENCH_SYNC_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SYNC_NODE_OPTIONS } : {}),
     };
     const service = await startBenchService(bench, ctx.memoryMode, env, ctx.log);

@@ -51,6 +51,8 @@ export interface Result {
   goal: string;
   /** undefined: nothing to compare against (a figure reported for information). */
   pass: boolean | undefined;
+  /** A missed goal fails the run (exit code 1), not only the row: a limit that must hold. */
+  mustPass?: boolean;
   detail: string;
   raw?: unknown;
 }

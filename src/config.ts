@@ -5,6 +5,7 @@ import { envSchema } from 'env-schema';
 import { Type, type Static } from '@sinclair/typebox';
 import { isValidTimeZone } from './schedule/local-time.js';
 import { parseQuietHours, type QuietHours } from './schedule/quiet-hours.js';
+import { MAX_IN_FLIGHT, MAX_PER_SECOND, type EnvironmentPacing } from './senders/pacing.js';
 
 /**
  * The whole configuration surface. Only this module reads the environment: everything else
@@ -25,8 +26,16 @@ const EnvSchema = Type.Object({
   ),
   /** A file name in src/gateways/providers; that file checks its own variables. */
   WA_GATEWAY: Type.String({ default: 'log', pattern: '^[a-z0-9_-]+$' }),
-  SEND_DELAY_MIN_MS: Type.Integer({ default: 3000, minimum: 0 }),
-  SEND_DELAY_MAX_MS: Type.Integer({ default: 5000, minimum: 0 }),
+  /**
+   * Pacing of every sending number that sets none of its own (senders API); unset: the
+   * provider's default (senders/pacing.ts: Meta and Twilio 8 in flight at 80/s, no pause; the
+   * one-phone gateways one at a time with a 3–5 s pause).
+   */
+  SEND_DELAY_MIN_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+  SEND_DELAY_MAX_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),
+  SEND_MAX_IN_FLIGHT: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_IN_FLIGHT })),
+  /** 0: no limit (only SEND_MAX_IN_FLIGHT and the pause pace a number). */
+  SEND_MAX_PER_SECOND: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_PER_SECOND })),
   DEFAULT_COUNTRY_CODE: Type.String({ default: '62', pattern: '^[1-9][0-9]{0,2}$' }),
   ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
   ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
@@ -109,8 +118,8 @@ export interface Config {
   role: 'all' | 'api' | 'worker';
   logLevel: string;
   gateway: string;
-  sendDelayMinMs: number;
-  sendDelayMaxMs: number;
+  /** SEND_DELAY_MIN_MS, SEND_DELAY_MAX_MS, SEND_MAX_IN_FLIGHT, SEND_MAX_PER_SECOND as set (unset: the provider's default). */
+  sendPacing: Readonly<EnvironmentPacing>;
   defaultCountryCode: string;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -171,7 +180,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
   } catch (error) {
     throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
   }
-  if (env.SEND_DELAY_MIN_MS > env.SEND_DELAY_MAX_MS) {
+  if (env.SEND_DELAY_MIN_MS !== undefined && env.SEND_DELAY_MAX_MS !== undefined && env.SEND_DELAY_MIN_MS > env.SEND_DELAY_MAX_MS) {
     throw new ConfigError('invalid configuration: SEND_DELAY_MIN_MS must not exceed SEND_DELAY_MAX_MS');
   }
   if (!isValidTimeZone(env.TIMEZONE)) {
@@ -204,8 +213,14 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     role: env.ROLE,
     logLevel: env.LOG_LEVEL,
     gateway: env.WA_GATEWAY,
-    sendDelayMinMs: env.SEND_DELAY_MIN_MS,
-    sendDelayMaxMs: env.SEND_DELAY_MAX_MS,
+    sendPacing: Object.freeze(
+      withoutUndefined({
+        pauseMinMs: env.SEND_DELAY_MIN_MS,
+        pauseMaxMs: env.SEND_DELAY_MAX_MS,
+        maxInFlight: env.SEND_MAX_IN_FLIGHT,
+        maxPerSecond: env.SEND_MAX_PER_SECOND,
+      }),
+    ),
     defaultCountryCode: env.DEFAULT_COUNTRY_CODE,
     adminEmail: env.ADMIN_EMAIL?.toLowerCase(),
     adminPassword: env.ADMIN_PASSWORD,
@@ -284,4 +299,9 @@ function withoutEmptyValues(source: Record<string, string | undefined>): Record<
     if (value !== undefined && value !== '') result[key] = value;
   }
   return result;
+}
+
+/** The object without its undefined properties ("not set" stays absent). */
+function withoutUndefined<T extends object>(value: T): Partial<{ [K in keyof T]: Exclude<T[K], undefined> }> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<{ [K in keyof T]: Exclude<T[K], undefined> }>;
 }

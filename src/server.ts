@@ -105,8 +105,7 @@ export async function startService(
           logger: logger.child({ role: 'worker' }),
           metrics,
           settings: {
-            sendDelayMinMs: config.sendDelayMinMs,
-            sendDelayMaxMs: config.sendDelayMaxMs,
+            sendPacing: config.sendPacing,
             concurrency: config.workerConcurrency,
             gatewayTimeoutMs: config.gatewayTimeoutMs,
             publicBaseUrl: config.publicBaseUrl,

@@ -112,9 +112,11 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
       WA_GATEWAY: 'fonnte',
       FONNTE_TOKEN: TOKEN,
       FONNTE_BASE_URL: gateway.fake.url,
-      // A pause (of 1-2 ms) means one recipient per claim: a kill leaves at most one unknown per lane.
+      // Fonnte's default of one request in flight means one recipient per claim: a kill leaves at
+      // most one unknown per lane. A pause of 1-2 ms and no rate limit to speak of keep it quick.
       SEND_DELAY_MIN_MS: '1',
       SEND_DELAY_MAX_MS: '2',
+      SEND_MAX_PER_SECOND: '1000',
       GATEWAY_TIMEOUT_MS: String(GATEWAY_TIMEOUT_MS),
       WORKER_CONCURRENCY: String(CONCURRENCY),
       RETRY_BASE_MS: '50',

@@ -82,6 +82,11 @@ export function connect(options: ConnectOptions): Database {
   // Other processes (separate worker/API roles) hold the write lock briefly; wait, don't fail.
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
+  // SQLite's own default page cache (2 MB) rather than better-sqlite3's build default (16 MB):
+  // the larger cache filled during a blast's expansion and stayed resident (~28 MB more at the
+  // peak of a 1,000,000-recipient blast, no faster; docs/benchmarks.md), and the file's pages
+  // stay in the operating system's cache anyway.
+  sqlite.pragma('cache_size = -2000');
   const db = new Kysely<DB>({ dialect: new LockingSqliteDialect({ database: sqlite }), log });
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }

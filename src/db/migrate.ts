@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003_lifecycle.js';
 import * as m0004 from './migrations/0004_idempotency.js';
 import * as m0005 from './migrations/0005_senders_schedule.js';
 import * as m0007 from './migrations/0007_outbound_webhooks.js';
+import * as m0008 from './migrations/0008_sender_rates.js';
 import * as m0009 from './migrations/0009_expansion_without_log_fk.js';
 import * as m0010 from './migrations/0010_blast_log_range.js';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_idempotency': m0004,
   '0005_senders_schedule': m0005,
   '0007_outbound_webhooks': m0007,
+  '0008_sender_rates': m0008,
   '0009_expansion_without_log_fk': m0009,
   '0010_blast_log_range': m0010,
 };

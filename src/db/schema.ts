@@ -71,6 +71,10 @@ export interface SendersTable {
   paused_by: 'admin' | 'provider' | null;
   updated_at: EpochMs | null;
   deleted_at: EpochMs | null;
+  max_in_flight: number | null;
+  max_per_second: number | null;
+  slowdown: Generated<number>;
+  slowdown_at: EpochMs | null;
 }
 
 export type SenderSource = 'environment' | 'api';

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, OPEN, SuccessTrue, Timestamp } from '../http/common.schema.js';
 import { availableProviders } from '../gateways/registry.js';
+import { MAX_IN_FLIGHT, MAX_PER_SECOND } from './pacing.js';
 
 /** A pause longer than a day between two messages is a mistake, and would not fit the column. */
 const MAX_PAUSE_MS = 86_400_000;
@@ -20,7 +21,24 @@ const Credentials = Type.Record(Type.String(), Type.String({ minLength: 1, maxLe
 });
 
 const PauseMs = Nullable(
-  Type.Integer({ minimum: 0, maximum: MAX_PAUSE_MS, description: 'Null or absent: SEND_DELAY_MIN_MS / SEND_DELAY_MAX_MS.' }),
+  Type.Integer({ minimum: 0, maximum: MAX_PAUSE_MS, description: "Null or absent: SEND_DELAY_MIN_MS / SEND_DELAY_MAX_MS, else the provider's default (docs/senders.md)." }),
+);
+
+const MaxInFlight = Nullable(
+  Type.Integer({
+    minimum: 1,
+    maximum: MAX_IN_FLIGHT,
+    description: "Requests waiting for the provider's answer at once, at most. Null or absent: SEND_MAX_IN_FLIGHT, else the provider's default (Meta, Twilio 8; others 1).",
+  }),
+);
+
+const MaxPerSecond = Nullable(
+  Type.Integer({
+    minimum: 0,
+    maximum: MAX_PER_SECOND,
+    description:
+      "Sends started in any one-second window, at most; 0: no limit (max_in_flight and the pause alone pace the number). Null or absent: SEND_MAX_PER_SECOND, else the provider's default (Meta, Twilio 80; others 1).",
+  }),
 );
 
 const DailyCap = Nullable(Type.Integer({ minimum: 1, maximum: MAX_DAILY_CAP, description: 'Sends per local day (TIMEZONE); null: no cap.' }));
@@ -44,6 +62,8 @@ const settings = {
   credentials: Type.Optional(Credentials),
   pause_min_ms: Type.Optional(PauseMs),
   pause_max_ms: Type.Optional(PauseMs),
+  max_in_flight: Type.Optional(MaxInFlight),
+  max_per_second: Type.Optional(MaxPerSecond),
   daily_cap: Type.Optional(DailyCap),
   warmup: Type.Optional(Warmup),
   state: Type.Optional(State),
@@ -79,8 +99,20 @@ export const SenderResponse = Type.Object(
     display_number: Nullable(Type.String({ description: 'Digits with the country code.' })),
     source: Type.Union([Type.Literal('environment'), Type.Literal('api')], { description: '`environment`: WA_GATEWAY and its variables.' }),
     has_credentials: Type.Boolean({ description: 'Credentials are stored for it (they are never shown).' }),
-    pause_min_ms: Type.Integer({ description: 'In effect: its own value or SEND_DELAY_MIN_MS.' }),
-    pause_max_ms: Type.Integer({ description: 'In effect: its own value or SEND_DELAY_MAX_MS.' }),
+    pause_min_ms: Type.Integer({ description: "In effect: its own value, SEND_DELAY_MIN_MS or the provider's default." }),
+    pause_max_ms: Type.Integer({ description: "In effect: its own value, SEND_DELAY_MAX_MS or the provider's default." }),
+    max_in_flight: Type.Integer({ description: "In effect: its own value, SEND_MAX_IN_FLIGHT or the provider's default." }),
+    max_per_second: Type.Integer({ description: "In effect: its own value, SEND_MAX_PER_SECOND or the provider's default." }),
+    slowed_down: Nullable(
+      Type.Object(
+        {
+          max_in_flight: Type.Integer(),
+          max_per_second: Type.Number(),
+          since: Timestamp,
+        },
+        { ...OPEN, description: "The provider answered with throughput errors: the number sends at this lower rate, and speeds up again by itself." },
+      ),
+    ),
     daily_cap: Nullable(Type.Integer()),
     warmup: Nullable(Type.Object({ start_cap: Type.Integer(), days: Type.Integer(), started_at: Timestamp }, OPEN)),
     today: Type.Object(
@@ -112,6 +144,9 @@ const SENDER_EXAMPLE = {
   has_credentials: true,
   pause_min_ms: 3000,
   pause_max_ms: 5000,
+  max_in_flight: 1,
+  max_per_second: 1,
+  slowed_down: null,
   daily_cap: 500,
   warmup: { start_cap: 50, days: 14, started_at: '2025-06-01T08:00:00.000Z' },
   today: { day: '2025-06-03', sent: 12, cap: 114 },

@@ -11,6 +11,7 @@ import { normalizePhone } from '../phone/phone-number.js';
 import { localDay } from '../schedule/local-time.js';
 import { encryptCredentials } from './credentials-cipher.js';
 import { capForDay } from './daily-cap.js';
+import { pacingOf, providerPacing, slowedDown } from './pacing.js';
 import * as repo from './senders.repository.js';
 import type { SenderCreate, SenderPatch } from './senders.schema.js';
 import { recordEvents } from '../events/outbox.repository.js';
@@ -20,7 +21,7 @@ export interface SenderContext {
   now: number;
   /** The service's root logger: credential values are registered with it so no line ever carries them. */
   logger: Logger;
-  config: Pick<Config, 'secretKey' | 'timeZone' | 'sendDelayMinMs' | 'sendDelayMaxMs' | 'defaultCountryCode' | 'publicBaseUrl'>;
+  config: Pick<Config, 'secretKey' | 'timeZone' | 'sendPacing' | 'defaultCountryCode' | 'publicBaseUrl'>;
 }
 
 const ADMIN_PAUSE_REASON = 'paused by an admin';
@@ -43,10 +44,12 @@ export async function createSender(ctx: SenderContext, input: SenderCreate) {
   const limits = {
     pause_min_ms: input.pause_min_ms ?? null,
     pause_max_ms: input.pause_max_ms ?? null,
+    max_in_flight: input.max_in_flight ?? null,
+    max_per_second: input.max_per_second ?? null,
     daily_cap: input.daily_cap ?? null,
     ...warmupColumns(input.warmup ?? null, ctx.now),
   };
-  errors.push(...limitProblems(limits, ctx.config));
+  errors.push(...limitProblems(limits, input.provider, ctx.config));
   errors.push(...pausedReasonProblems(input));
   const credentials = input.credentials ?? {};
   const gateway = provider ? await checkCredentials(ctx, provider, credentials, errors) : undefined;
@@ -88,10 +91,12 @@ export async function updateSender(ctx: SenderContext, id: number, patch: Sender
     if (patch.display_number !== undefined) changes.display_number = checkedNumber(patch.display_number, ctx.config.defaultCountryCode, errors);
     if (patch.pause_min_ms !== undefined) changes.pause_min_ms = patch.pause_min_ms;
     if (patch.pause_max_ms !== undefined) changes.pause_max_ms = patch.pause_max_ms;
+    if (patch.max_in_flight !== undefined) changes.max_in_flight = patch.max_in_flight;
+    if (patch.max_per_second !== undefined) changes.max_per_second = patch.max_per_second;
     // A new cap or warm-up may allow sends today that the old one did not.
     if (patch.daily_cap !== undefined) Object.assign(changes, { daily_cap: patch.daily_cap, resting_until: null });
     if (patch.warmup !== undefined) Object.assign(changes, warmupColumns(patch.warmup, ctx.now), { resting_until: null });
-    errors.push(...limitProblems({ ...current, ...changes }, ctx.config));
+    errors.push(...limitProblems({ ...current, ...changes }, current.provider, ctx.config));
     errors.push(...pausedReasonProblems(patch));
     const credentials = patch.credentials;
     let gateway: CheckedCredentials | undefined;
@@ -209,12 +214,12 @@ interface Limits {
   warmup_start_cap: number | null;
 }
 
-function limitProblems(limits: Limits, defaults: SenderContext['config']): FieldError[] {
+function limitProblems(limits: Limits, provider: string, defaults: SenderContext['config']): FieldError[] {
   const problems: FieldError[] = [];
-  const min = limits.pause_min_ms ?? defaults.sendDelayMinMs;
-  const max = limits.pause_max_ms ?? defaults.sendDelayMaxMs;
+  const min = limits.pause_min_ms ?? defaults.sendPacing.pauseMinMs ?? providerPacing(provider).pauseMinMs;
+  const max = limits.pause_max_ms ?? defaults.sendPacing.pauseMaxMs ?? providerPacing(provider).pauseMaxMs;
   if (min > max) {
-    const source = limits.pause_max_ms === null ? ' from SEND_DELAY_MAX_MS' : '';
+    const source = limits.pause_max_ms !== null ? '' : defaults.sendPacing.pauseMaxMs !== undefined ? ' from SEND_DELAY_MAX_MS' : ` by default for ${provider}`;
     problems.push({ field: 'pause_min_ms', message: `must not exceed pause_max_ms (${max}${source})` });
   }
   if (limits.warmup_start_cap !== null) {
@@ -248,6 +253,11 @@ function stateColumns(state: 'active' | 'paused', reason: string | undefined, no
 
 // --- The API's view ---
 
+function slowedRate(pacing: ReturnType<typeof pacingOf>, slowdown: number) {
+  const slowed = slowedDown(pacing, slowdown);
+  return { max_in_flight: slowed.maxInFlight, max_per_second: Math.round(slowed.maxPerSecond * 100) / 100 };
+}
+
 const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 /** A time the sender waits for, or null when it is not in the future (nothing to wait for). */
 const isoIfAfter = (ms: number | null, now: number) => (ms === null || Number(ms) <= now ? null : iso(ms));
@@ -262,6 +272,7 @@ export function toSenderResponse(row: repo.SenderViewRow, at: { now: number; con
     warmup_started_at: row.warmup_started_at === null ? null : Number(row.warmup_started_at),
   };
   const day = localDay(now, config.timeZone);
+  const pacing = pacingOf(row, config.sendPacing, row.provider);
   return {
     id: Number(row.id),
     name: row.name,
@@ -269,8 +280,11 @@ export function toSenderResponse(row: repo.SenderViewRow, at: { now: number; con
     display_number: row.display_number,
     source: row.source,
     has_credentials: Boolean(row.has_credentials),
-    pause_min_ms: row.pause_min_ms ?? config.sendDelayMinMs,
-    pause_max_ms: row.pause_max_ms ?? config.sendDelayMaxMs,
+    pause_min_ms: pacing.pauseMinMs,
+    pause_max_ms: pacing.pauseMaxMs,
+    max_in_flight: pacing.maxInFlight,
+    max_per_second: pacing.maxPerSecond,
+    slowed_down: row.slowdown > 0 && row.slowdown_at !== null ? { ...slowedRate(pacing, row.slowdown), since: iso(row.slowdown_at)! } : null,
     daily_cap: row.daily_cap,
     warmup:
       caps.warmup_start_cap !== null && caps.warmup_days !== null && caps.warmup_started_at !== null

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type UpdateObject, type ExpressionBuilder } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { BlastStatus, DB, SendersTable } from '../db/schema.js';
 import { recordEvents } from '../events/outbox.repository.js';
@@ -16,8 +16,8 @@ import type { NewEvent } from '../events/event-types.js';
 /** A sender whose lease this worker holds: what it needs to send from it and pace it. */
 export type LeasedSender = Pick<
   Selectable<SendersTable>,
-  | 'id' | 'key' | 'provider' | 'source' | 'credentials' | 'pause_min_ms' | 'pause_max_ms' | 'daily_cap'
-  | 'warmup_start_cap' | 'warmup_days' | 'warmup_started_at' | 'sent_day' | 'sent_today'
+  | 'id' | 'key' | 'provider' | 'source' | 'credentials' | 'pause_min_ms' | 'pause_max_ms' | 'max_in_flight' | 'max_per_second'
+  | 'slowdown' | 'slowdown_at' | 'next_send_at' | 'daily_cap' | 'warmup_start_cap' | 'warmup_days' | 'warmup_started_at' | 'sent_day' | 'sent_today'
 >;
 
 /** Senders that may take work: not deleted, not paused, not resting after their daily cap. */
@@ -45,8 +45,8 @@ export async function leaseDueSender(
       WHERE ${senderIdIn(lease.ids)} AND ${usable(lease.now)} AND next_send_at <= ${lease.now}
         AND (lease_owner IS NULL OR lease_expires_at < ${lease.now})
       ORDER BY next_send_at LIMIT 1 ${skipLocked})
-    RETURNING id, key, provider, source, credentials, pause_min_ms, pause_max_ms, daily_cap,
-      warmup_start_cap, warmup_days, warmup_started_at, sent_day, sent_today`.execute(db);
+    RETURNING id, key, provider, source, credentials, pause_min_ms, pause_max_ms, max_in_flight, max_per_second,
+      slowdown, slowdown_at, next_send_at, daily_cap, warmup_start_cap, warmup_days, warmup_started_at, sent_day, sent_today`.execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
   return {
@@ -54,6 +54,9 @@ export async function leaseDueSender(
     id: Number(row.id),
     warmup_started_at: row.warmup_started_at === null ? null : Number(row.warmup_started_at),
     sent_today: Number(row.sent_today),
+    slowdown: Number(row.slowdown),
+    slowdown_at: row.slowdown_at === null ? null : Number(row.slowdown_at),
+    next_send_at: Number(row.next_send_at),
   };
 }
 
@@ -77,6 +80,8 @@ export interface SenderRelease {
   restingUntil?: number;
   /** An account-level failure stops the sender until an admin resumes it or its credentials change. */
   pausedReason?: string;
+  /** How far the provider's throughput errors have slowed the number down (senders/pacing.ts). */
+  slowdown?: { level: number; at: number | null };
 }
 
 /** Hands a sender back; a provider's pause is recorded with its `sender.paused` event (give a transaction then). */
@@ -95,6 +100,7 @@ export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Pro
           }
         : {}),
       ...(release.restingUntil !== undefined ? { resting_until: release.restingUntil } : {}),
+      ...(release.slowdown ? { slowdown: release.slowdown.level, slowdown_at: release.slowdown.at } : {}),
       ...(release.pausedReason ? { paused_reason: release.pausedReason, paused_at: release.now, paused_by: 'provider' as const } : {}),
     }))
     .where('id', '=', release.id)
@@ -105,6 +111,17 @@ export async function releaseSender(db: Kysely<DB>, release: SenderRelease): Pro
     const data = { sender_id: release.id, name: paused.name, provider: paused.provider, display_number: paused.display_number, reason: release.pausedReason, paused_by: 'provider' };
     await recordEvents(db, [{ type: 'sender.paused', data }], release.now);
   }
+}
+
+/**
+ * Pushes out the lease of a sender its holder keeps sending from; false when the holder must
+ * stop: the lease was lost, or an admin paused or deleted the number meanwhile.
+ */
+export async function keepSenderLease(db: Kysely<DB>, lease: { id: number; owner: string; now: number; expiresAt: number }): Promise<boolean> {
+  const result = await sql`
+    UPDATE senders SET lease_expires_at = ${lease.expiresAt}
+    WHERE id = ${lease.id} AND lease_owner = ${lease.owner} AND deleted_at IS NULL AND paused_reason IS NULL`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 /** Which of `ids` may take work now (not deleted, paused or resting). */
@@ -120,24 +137,29 @@ export async function releaseSenderLeasesOf(db: Kysely<DB>, owner: string): Prom
 
 /**
  * Puts back to pending every row `owner` claimed and never sent (its claim may have committed
- * without us hearing the answer). A row the recovery already failed as "delivery unknown" (the
- * hand-back waited for the database past the claim's lease) was not sent either: it says so
- * instead, and stays final like any late "nothing was sent" outcome (see correctRecoveredRow).
+ * without us hearing the answer), except the rows in `except` (sends still in flight). A row the
+ * recovery already failed as "delivery unknown" (the hand-back waited for the database past the
+ * claim's lease) was not sent either: it says so instead, and stays final like any late "nothing
+ * was sent" outcome (see correctRecoveredRow).
  */
-export async function releaseClaimsOf(db: Kysely<DB>, owner: string): Promise<void> {
-  await db
+export async function releaseClaimsOf(db: Kysely<DB>, owner: string, except: number[] = []): Promise<void> {
+  let release = db
     .updateTable('whatsapp_blast_logs')
     .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1), claim_owner: null, lease_expires_at: null }))
     .where('claim_owner', '=', owner)
-    .where('status', '=', 'sending')
-    .execute();
-  await db
+    .where('status', '=', 'sending');
+  let explain = db
     .updateTable('whatsapp_blast_logs')
     .set({ error_message: notSentAfterRecovery(undefined), claim_owner: null })
     .where('claim_owner', '=', owner)
     .where('status', '=', 'failed')
-    .where('error_message', '=', DELIVERY_UNKNOWN)
-    .execute();
+    .where('error_message', '=', DELIVERY_UNKNOWN);
+  if (except.length > 0) {
+    release = release.where('id', 'not in', except);
+    explain = explain.where('id', 'not in', except);
+  }
+  await release.execute();
+  await explain.execute();
 }
 
 /** Pushes out the lease of `owner`'s claimed rows and of its sender, while it waits to record their outcomes. */
@@ -279,31 +301,10 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
       blastId: outcome.blastId,
       data: { blast_id: outcome.blastId, customer_id: Number(row.customer_id), phone_number: row.phone_number, ...extra },
     });
+  const recorded = await updateClaimedRows(db, owner, outcomes, now);
   for (const outcome of outcomes) {
-    const claimed = db
-      .updateTable('whatsapp_blast_logs')
-      .where('id', '=', outcome.id)
-      .where('status', '=', 'sending')
-      .where('claim_owner', '=', owner);
-    const base = { claim_owner: null, lease_expires_at: null, updated_at: now };
-    let row: RecipientOfRow | undefined;
-    switch (outcome.kind) {
-      case 'sent':
-        row = await claimed.set({ ...base, status: 'sent', sent_at: outcome.at, provider_message_id: outcome.providerMessageId, error_message: null }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        if (row) bump(outcome.blastId, 'sent');
-        break;
-      case 'failed':
-      case 'skipped':
-        row = await claimed.set({ ...base, status: outcome.kind, error_message: outcome.reason }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        if (row) bump(outcome.blastId, outcome.kind);
-        break;
-      case 'retry':
-        row = await claimed.set({ ...base, status: 'pending', error_message: outcome.reason, next_attempt_at: outcome.nextAttemptAt }).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        break;
-      case 'released':
-        row = await claimed.set((eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) })).returning(RECIPIENT_OF_ROW).executeTakeFirst();
-        break;
-    }
+    const row = recorded.get(outcome.id);
+    if (row && (outcome.kind === 'sent' || outcome.kind === 'failed' || outcome.kind === 'skipped')) bump(outcome.blastId, outcome.kind);
     if (row) {
       if (outcome.kind === 'sent') messageEvent('message.sent', outcome, row, sentEventData(outcome));
       else if (outcome.kind === 'failed') messageEvent('message.failed', outcome, row, { reason: outcome.reason });
@@ -321,6 +322,40 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
   await recordEvents(db, events, now);
   await applyCounterDeltas(db, deltas, now);
 }
+
+/**
+ * Writes the outcomes of rows still claimed by `owner`: one UPDATE per kind of outcome, whatever
+ * the number of rows (the values that differ per row go through CASE). Answers the recipient of
+ * each row it changed, by id.
+ */
+async function updateClaimedRows(db: Kysely<DB>, owner: string, outcomes: Outcome[], now: number): Promise<Map<number, RecipientOfRow>> {
+  const recorded = new Map<number, RecipientOfRow>();
+  const base = { claim_owner: null, lease_expires_at: null, updated_at: now };
+  const of = <K extends Outcome['kind']>(...kinds: K[]) => outcomes.filter((o): o is Extract<Outcome, { kind: K }> => (kinds as string[]).includes(o.kind));
+  /** CASE id WHEN … THEN CAST(value AS type) … END: one value per row, typed for PostgreSQL's sake. */
+  const perRow = <O extends Outcome>(rows: O[], value: (o: O) => string | number | null, type: 'bigint' | 'text') =>
+    sql<never>`CASE id ${sql.join(rows.map((o) => sql`WHEN ${o.id} THEN CAST(${value(o)} AS ${sql.raw(type)})`), sql` `)} END`;
+  const write = async (rows: Outcome[], set: LogUpdate) => {
+    if (rows.length === 0) return;
+    const changed = await claimedRows(db, owner, rows.map((o) => o.id)).set(set).returning(['id', ...RECIPIENT_OF_ROW]).execute();
+    for (const r of changed) recorded.set(Number(r.id), r);
+  };
+  const sent = of('sent');
+  await write(sent, { ...base, status: 'sent', error_message: null, sent_at: perRow(sent, (o) => o.at, 'bigint'), provider_message_id: perRow(sent, (o) => o.providerMessageId, 'text') });
+  for (const kind of ['failed', 'skipped'] as const) {
+    const final = of(kind);
+    await write(final, { ...base, status: kind, error_message: perRow(final, (o) => o.reason, 'text') });
+  }
+  const retry = of('retry');
+  await write(retry, { ...base, status: 'pending', error_message: perRow(retry, (o) => o.reason, 'text'), next_attempt_at: perRow(retry, (o) => o.nextAttemptAt, 'bigint') });
+  await write(of('released'), (eb) => ({ ...base, status: 'pending', attempts: eb('attempts', '-', 1) }));
+  return recorded;
+}
+
+type LogUpdate = UpdateObject<DB, 'whatsapp_blast_logs'> | ((eb: ExpressionBuilder<DB, 'whatsapp_blast_logs'>) => UpdateObject<DB, 'whatsapp_blast_logs'>);
+
+const claimedRows = (db: Kysely<DB>, owner: string, ids: number[]) =>
+  db.updateTable('whatsapp_blast_logs').where('id', 'in', ids).where('status', '=', 'sending').where('claim_owner', '=', owner);
 
 const RECIPIENT_OF_ROW = ['customer_id', 'phone_number'] as const;
 type RecipientOfRow = { customer_id: number; phone_number: string | null };
@@ -381,7 +416,7 @@ export function notSentAfterRecovery(reason: string | undefined): string {
 async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDelta>, now: number) {
   for (const [blastId, d] of deltas) {
     const finished = d.sent + d.failed + d.skipped;
-    await db
+    const after = await db
       .updateTable('whatsapp_blasts')
       .set((eb) => ({
         sent_count: eb('sent_count', '+', d.sent),
@@ -390,9 +425,11 @@ async function applyCounterDeltas(db: Kysely<DB>, deltas: Map<number, CounterDel
         pending_count: eb('pending_count', '-', finished),
       }))
       .where('id', '=', blastId)
-      .execute();
-    await completeIfDone(db, blastId, now);
-    if (d.sent > 0) await reviseFailedBlast(db, blastId, now);
+      .returning(['pending_count', 'status'])
+      .executeTakeFirst();
+    // Most commits finish neither the blast nor a revision: no statement for what cannot apply.
+    if (after && Number(after.pending_count) === 0) await completeIfDone(db, blastId, now);
+    if (after && after.status === 'failed' && d.sent > 0) await reviseFailedBlast(db, blastId, now);
   }
 }
 

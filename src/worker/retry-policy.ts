@@ -14,7 +14,7 @@ export function backoffMs(attempt: number, settings: Pick<RetrySettings, 'baseDe
   return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }
 
-/** What a gateway failure means for this recipient (account failures are handled by the caller). */
+/** What a gateway failure means for this recipient (account failures and throughput limits are handled by the caller). */
 export function outcomeOfFailure(
   error: GatewayError,
   recipient: { id: number; blastId: number; attempts: number },
@@ -22,12 +22,11 @@ export function outcomeOfFailure(
   now: number,
 ): Outcome {
   const { id, blastId, attempts } = recipient;
-  if (error.kind === 'transient' || error.kind === 'rate_limited') {
+  if (error.kind === 'transient') {
     if (attempts >= settings.maxAttempts) {
       return { id, blastId, kind: 'failed', reason: `${error.message} (gave up after ${attempts} attempts)` };
     }
-    const wait = error.kind === 'rate_limited' ? Math.max(error.retryAfterMs ?? 0, backoffMs(attempts, settings)) : backoffMs(attempts, settings);
-    return { id, blastId, kind: 'retry', reason: `${error.message}; retrying`, nextAttemptAt: now + wait };
+    return { id, blastId, kind: 'retry', reason: `${error.message}; retrying`, nextAttemptAt: now + backoffMs(attempts, settings) };
   }
   return { id, blastId, kind: 'failed', reason: error.message };
 }

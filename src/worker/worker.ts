@@ -9,7 +9,8 @@ import * as queue from './queue.repository.js';
 import type { LeasedSender } from './queue.repository.js';
 import type { RetrySettings } from './retry-policy.js';
 import { randomPauseMs } from './retry-policy.js';
-import { loadWindow, sendWindow } from './send-window.js';
+import { SenderRun } from './sender-run.js';
+import { pacingOf, type EnvironmentPacing } from '../senders/pacing.js';
 import { databaseBackoffMs, describeDatabaseError, isDatabaseUnavailable, whileDatabaseUnavailable, type DatabaseRetry } from '../db/unavailable.js';
 import { remainingToday } from '../senders/daily-cap.js';
 import type { SenderGateways } from '../senders/sender-gateways.js';
@@ -24,8 +25,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 
 export interface WorkerSettings extends RetrySettings {
-  sendDelayMinMs: number;
-  sendDelayMaxMs: number;
+  /** SEND_* pacing variables as set; each sender's own settings and its provider's defaults fill the rest. */
+  sendPacing: EnvironmentPacing;
   concurrency: number;
   gatewayTimeoutMs: number;
   publicBaseUrl: string | undefined;
@@ -37,13 +38,6 @@ export interface WorkerSettings extends RetrySettings {
   /** Backoff while the database is unreachable. */
   databaseRetry: DatabaseRetry;
 }
-
-/**
- * With a pause between sends, one recipient is claimed at a time, so a crash leaves at most one
- * "delivery unknown". Without a pause (bulk tests, benchmarks) a window of recipients is claimed
- * and recorded per commit: far fewer commits, at most a window of "delivery unknown" on a crash.
- */
-const UNPACED_WINDOW = 32;
 
 export interface WorkerDeps {
   database: Database;
@@ -220,21 +214,12 @@ export class Worker {
     if (!sender) return this.#sleepUntil(await queue.nextSenderDueAt(db, senderIds, now));
     const leased = sender;
 
-    const pause = {
-      min: sender.pause_min_ms ?? settings.sendDelayMinMs,
-      max: sender.pause_max_ms ?? settings.sendDelayMaxMs,
-    };
     let handedBack = false;
     const handBack = async (release: Omit<queue.SenderRelease, 'id' | 'owner'>, trx = db) => {
       await queue.releaseSender(trx, { id: leased.id, owner, ...release });
       handedBack = true;
     };
-    /** Nothing was sent: claimed rows go back to pending, the number back to the pool (kept until the database takes it). */
-    const handBackUnsent = (release: Omit<queue.SenderRelease, 'id' | 'owner'>) =>
-      this.#persist('hand back unsent work', () => db.transaction().execute(async (trx) => {
-        await queue.releaseClaimsOf(trx, owner);
-        await handBack(release, trx);
-      }), leaseExpiresAt);
+    const pacing = pacingOf(sender, settings.sendPacing, sender.provider);
     try {
       let senderGateway;
       try {
@@ -254,49 +239,31 @@ export class Worker {
         this.#deps.logger.info({ sender: sender.key }, 'daily cap reached; the number rests until tomorrow');
         return 0;
       }
-      const limit = Math.min(pause.max === 0 ? UNPACED_WINDOW : 1, remaining);
       const allowed = open.filter((b) => sendersOf(b).includes(leased.id));
-      let claimed: queue.ClaimedRecipient[];
-      let data;
-      try {
-        claimed = await this.#claim(allowed, leased.id, owner, now, leaseExpiresAt, limit);
-        data = claimed.length > 0 ? await loadWindow(database, claimed) : undefined;
-      } catch (error) {
-        if (isDatabaseUnavailable(error)) await handBackUnsent({ now: clock.now() });
-        throw error;
-      }
-      if (!data) {
-        await handBack({ now });
-        return settings.idlePollMs;
-      }
-      const result = await sendWindow(this.#deps, senderGateway, claimed, data, { budgetMs: settings.gatewayTimeoutMs, isStopping: () => this.#stopping });
-      const finished = clock.now();
-      const nextSendAt =
-        result.lastSendAt === undefined
-          ? undefined
-          : Math.max(result.lastSendAt + randomPauseMs(pause.min, pause.max), finished + (result.rateLimitedMs ?? 0));
-      // What the gateway answered exists only in this process until this commit: keep trying.
-      await this.#persist(
-        'record outcomes',
-        () => db.transaction().execute(async (trx) => {
-          await queue.recordOutcomes(trx, owner, result.outcomes, finished);
-          await handBack(
-            { now: finished, nextSendAt, pausedReason: result.accountFailure, requests: { day: localDay(now, settings.timeZone), count: result.requests } },
-            trx,
-          );
-          if (result.accountFailure) await this.#announceProviderPause(trx, leased.id, result.accountFailure, allowed, sendersOf, finished);
-        }),
-        leaseExpiresAt,
-        () => queue.extendLeases(db, { owner, senderId: leased.id, expiresAt: clock.now() + this.#leaseMs }),
-      );
-      this.#deps.metrics?.recordOutcomes(result.outcomes, { provider: sender.provider, sender: sender.key });
-      if (result.accountFailure) this.#deps.logger.error({ sender: sender.key, reason: result.accountFailure }, 'sending number stopped');
-      return 0;
+      const run = new SenderRun({
+        deps: this.#deps,
+        owner,
+        sender: leased,
+        gateway: senderGateway,
+        pacing,
+        blasts: allowed,
+        requestsLeft: remaining,
+        leaseMs: this.#leaseMs,
+        // Like a lease's sends: claims stop after one gateway time-out, and the last send may take one more.
+        claimUntil: now + settings.gatewayTimeoutMs,
+        isStopping: () => this.#stopping,
+        persist: (what, write, leaseExpiresAt) =>
+          this.#persist(what, write, leaseExpiresAt, () => queue.extendLeases(db, { owner, senderId: leased.id, expiresAt: clock.now() + this.#leaseMs })),
+        announcePause: (trx, reason, at) => this.#announceProviderPause(trx, leased.id, reason, allowed, sendersOf, at),
+      });
+      const claimed = await run.run();
+      handedBack = true;
+      return claimed ? 0 : settings.idlePollMs;
     } finally {
       if (!handedBack) {
-        // Something failed between sending and recording: keep the pause, let the lease lapse
-        // for the recipients (recovery marks them "delivery unknown"), free the number.
-        const later = clock.now() + randomPauseMs(pause.min, pause.max);
+        // Something failed before the number was handed back: keep its schedule, let the lease
+        // lapse for the recipients (recovery marks them "delivery unknown"), free the number.
+        const later = Math.max(clock.now() + randomPauseMs(pacing.pauseMinMs, pacing.pauseMaxMs), leased.next_send_at);
         await queue.releaseSender(db, { id: leased.id, owner, nextSendAt: later, now: clock.now() }).catch(() => {});
       }
     }
@@ -356,23 +323,4 @@ export class Worker {
     return at === undefined ? settings.idlePollMs : Math.min(settings.idlePollMs, Math.max(1, at - clock.now()));
   }
 
-  async #claim(
-    blasts: queue.SendableBlast[],
-    senderId: number,
-    owner: string,
-    now: number,
-    leaseExpiresAt: number,
-    limit: number,
-  ): Promise<queue.ClaimedRecipient[]> {
-    const { database } = this.#deps;
-    for (const { id: blastId, status } of blasts) {
-      const claimed = await queue.claimRecipients(database.db, database.engine, { blastId, senderId, owner, now, leaseExpiresAt, limit });
-      if (claimed.length > 0) {
-        // Only a blast not yet processing can start: no transaction for every other claim.
-        if (status !== 'processing') await database.db.transaction().execute((trx) => queue.markBlastStarted(trx, blastId, now));
-        return claimed;
-      }
-    }
-    return [];
-  }
 }

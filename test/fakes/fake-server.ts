@@ -49,6 +49,9 @@ export interface FakeServer<R> {
   readonly origin: string;
   /** Every request, in the order their bodies were complete. */
   readonly requests: R[];
+  /** Requests arrived and not yet answered (or dropped), now and at most so far. */
+  readonly inFlight: number;
+  readonly peakInFlight: number;
   /** Cancels the pending answers and closes every connection, hung ones included. */
   close(): Promise<void>;
 }
@@ -58,8 +61,13 @@ export async function startFakeServer<R, A>(options: FakeServerOptions<R, A>): P
   const requests: R[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
+  let inFlight = 0;
+  let peakInFlight = 0;
   const server = createServer((req, res) => {
     const at = Date.now();
+    inFlight += 1;
+    peakInFlight = Math.max(peakInFlight, inFlight);
+    res.once('close', () => (inFlight -= 1));
     readBody(req)
       .then((body) => {
         const request = options.decode({ at, method: req.method ?? '', path: pathOf(req), headers: req.headers }, body);
@@ -86,6 +94,12 @@ export async function startFakeServer<R, A>(options: FakeServerOptions<R, A>): P
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    get inFlight() {
+      return inFlight;
+    },
+    get peakInFlight() {
+      return peakInFlight;
+    },
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

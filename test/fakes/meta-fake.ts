@@ -61,6 +61,8 @@ export interface FakeMeta {
   /** Use as META_API_BASE_URL: http://127.0.0.1:PORT/v21.0 (no trailing slash). */
   readonly url: string;
   readonly requests: FakeMetaRequest[];
+  /** The most requests it held unanswered at one time. */
+  readonly peakInFlight: number;
   /** How many media uploads it accepted (ids issued). */
   readonly uploads: number;
   /** The media ids it issued; `image.id` must be one of them. */
@@ -172,6 +174,9 @@ export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<Fake
     requests: server.requests,
     get uploads() {
       return mediaIds.size;
+    },
+    get peakInFlight() {
+      return server.peakInFlight;
     },
     mediaIds,
     accessToken: options.accessToken ?? 'fake-meta-access-token',

@@ -946,6 +946,9 @@ export interface paths {
                          *           "has_credentials": true,
                          *           "pause_min_ms": 3000,
                          *           "pause_max_ms": 5000,
+                         *           "max_in_flight": 1,
+                         *           "max_per_second": 1,
+                         *           "slowed_down": null,
                          *           "daily_cap": 500,
                          *           "warmup": {
                          *             "start_cap": 50,
@@ -981,17 +984,32 @@ export interface paths {
                                 /** @description Credentials are stored for it (they are never shown). */
                                 has_credentials: boolean;
                                 id: number;
+                                /** @description In effect: its own value, SEND_MAX_IN_FLIGHT or the provider's default. */
+                                max_in_flight: number;
+                                /** @description In effect: its own value, SEND_MAX_PER_SECOND or the provider's default. */
+                                max_per_second: number;
                                 name: string | null;
                                 next_send_at: string | null;
-                                /** @description In effect: its own value or SEND_DELAY_MAX_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MAX_MS or the provider's default. */
                                 pause_max_ms: number;
-                                /** @description In effect: its own value or SEND_DELAY_MIN_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MIN_MS or the provider's default. */
                                 pause_min_ms: number;
                                 paused_at: string | null;
                                 paused_by: ("admin" | "provider") | null;
                                 paused_reason: string | null;
                                 provider: string;
                                 resting_until: string | null;
+                                slowed_down: ({
+                                    max_in_flight: number;
+                                    max_per_second: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO-8601, UTC.
+                                     */
+                                    since: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
                                 /** @description `environment`: WA_GATEWAY and its variables. */
                                 source: "environment" | "api";
                                 state: "active" | "paused";
@@ -1082,6 +1100,8 @@ export interface paths {
                          * @example 0812-3456-7890
                          */
                         display_number: string;
+                        max_in_flight?: number | null;
+                        max_per_second?: number | null;
                         name?: string | null;
                         pause_max_ms?: number | null;
                         pause_min_ms?: number | null;
@@ -1121,6 +1141,9 @@ export interface paths {
                          *         "has_credentials": true,
                          *         "pause_min_ms": 3000,
                          *         "pause_max_ms": 5000,
+                         *         "max_in_flight": 1,
+                         *         "max_per_second": 1,
+                         *         "slowed_down": null,
                          *         "daily_cap": 500,
                          *         "warmup": {
                          *           "start_cap": 50,
@@ -1155,17 +1178,32 @@ export interface paths {
                                 /** @description Credentials are stored for it (they are never shown). */
                                 has_credentials: boolean;
                                 id: number;
+                                /** @description In effect: its own value, SEND_MAX_IN_FLIGHT or the provider's default. */
+                                max_in_flight: number;
+                                /** @description In effect: its own value, SEND_MAX_PER_SECOND or the provider's default. */
+                                max_per_second: number;
                                 name: string | null;
                                 next_send_at: string | null;
-                                /** @description In effect: its own value or SEND_DELAY_MAX_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MAX_MS or the provider's default. */
                                 pause_max_ms: number;
-                                /** @description In effect: its own value or SEND_DELAY_MIN_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MIN_MS or the provider's default. */
                                 pause_min_ms: number;
                                 paused_at: string | null;
                                 paused_by: ("admin" | "provider") | null;
                                 paused_reason: string | null;
                                 provider: string;
                                 resting_until: string | null;
+                                slowed_down: ({
+                                    max_in_flight: number;
+                                    max_per_second: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO-8601, UTC.
+                                     */
+                                    since: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
                                 /** @description `environment`: WA_GATEWAY and its variables. */
                                 source: "environment" | "api";
                                 state: "active" | "paused";
@@ -1290,6 +1328,9 @@ export interface paths {
                          *         "has_credentials": true,
                          *         "pause_min_ms": 3000,
                          *         "pause_max_ms": 5000,
+                         *         "max_in_flight": 1,
+                         *         "max_per_second": 1,
+                         *         "slowed_down": null,
                          *         "daily_cap": 500,
                          *         "warmup": {
                          *           "start_cap": 50,
@@ -1324,17 +1365,32 @@ export interface paths {
                                 /** @description Credentials are stored for it (they are never shown). */
                                 has_credentials: boolean;
                                 id: number;
+                                /** @description In effect: its own value, SEND_MAX_IN_FLIGHT or the provider's default. */
+                                max_in_flight: number;
+                                /** @description In effect: its own value, SEND_MAX_PER_SECOND or the provider's default. */
+                                max_per_second: number;
                                 name: string | null;
                                 next_send_at: string | null;
-                                /** @description In effect: its own value or SEND_DELAY_MAX_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MAX_MS or the provider's default. */
                                 pause_max_ms: number;
-                                /** @description In effect: its own value or SEND_DELAY_MIN_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MIN_MS or the provider's default. */
                                 pause_min_ms: number;
                                 paused_at: string | null;
                                 paused_by: ("admin" | "provider") | null;
                                 paused_reason: string | null;
                                 provider: string;
                                 resting_until: string | null;
+                                slowed_down: ({
+                                    max_in_flight: number;
+                                    max_per_second: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO-8601, UTC.
+                                     */
+                                    since: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
                                 /** @description `environment`: WA_GATEWAY and its variables. */
                                 source: "environment" | "api";
                                 state: "active" | "paused";
@@ -1491,6 +1547,8 @@ export interface paths {
                         };
                         daily_cap?: number | null;
                         display_number?: string;
+                        max_in_flight?: number | null;
+                        max_per_second?: number | null;
                         name?: string | null;
                         pause_max_ms?: number | null;
                         pause_min_ms?: number | null;
@@ -1525,6 +1583,9 @@ export interface paths {
                          *         "has_credentials": true,
                          *         "pause_min_ms": 3000,
                          *         "pause_max_ms": 5000,
+                         *         "max_in_flight": 1,
+                         *         "max_per_second": 1,
+                         *         "slowed_down": null,
                          *         "daily_cap": 500,
                          *         "warmup": {
                          *           "start_cap": 50,
@@ -1559,17 +1620,32 @@ export interface paths {
                                 /** @description Credentials are stored for it (they are never shown). */
                                 has_credentials: boolean;
                                 id: number;
+                                /** @description In effect: its own value, SEND_MAX_IN_FLIGHT or the provider's default. */
+                                max_in_flight: number;
+                                /** @description In effect: its own value, SEND_MAX_PER_SECOND or the provider's default. */
+                                max_per_second: number;
                                 name: string | null;
                                 next_send_at: string | null;
-                                /** @description In effect: its own value or SEND_DELAY_MAX_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MAX_MS or the provider's default. */
                                 pause_max_ms: number;
-                                /** @description In effect: its own value or SEND_DELAY_MIN_MS. */
+                                /** @description In effect: its own value, SEND_DELAY_MIN_MS or the provider's default. */
                                 pause_min_ms: number;
                                 paused_at: string | null;
                                 paused_by: ("admin" | "provider") | null;
                                 paused_reason: string | null;
                                 provider: string;
                                 resting_until: string | null;
+                                slowed_down: ({
+                                    max_in_flight: number;
+                                    max_per_second: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO-8601, UTC.
+                                     */
+                                    since: string;
+                                } & {
+                                    [key: string]: unknown;
+                                }) | null;
                                 /** @description `environment`: WA_GATEWAY and its variables. */
                                 source: "environment" | "api";
                                 state: "active" | "paused";

@@ -64,7 +64,11 @@ export function SenderCard(props: { sender: Sender; busy: boolean; onEdit(): voi
         </div>
         <div>
           <dt>{t('senders.pacing')}</dt>
-          <dd>{t('senders.pauseRange', { min: seconds(sender.pause_min_ms), max: seconds(sender.pause_max_ms) })}</dd>
+          <dd>
+            {t('senders.pauseRange', { min: seconds(sender.pause_min_ms), max: seconds(sender.pause_max_ms) })} ·{' '}
+            {t('senders.rate', { inFlight: number(sender.max_in_flight), perSecond: number(sender.max_per_second) })}
+            {sender.slowed_down && <> · {t('senders.slowedDown', { perSecond: number(sender.slowed_down.max_per_second) })}</>}
+          </dd>
         </div>
         <div>
           <dt>{t('senders.credentials')}</dt>

@@ -13,6 +13,8 @@ interface Form {
   display_number: string;
   pause_min_s: string;
   pause_max_s: string;
+  max_in_flight: string;
+  max_per_second: string;
   daily_cap: string;
   warmup_start_cap: string;
   warmup_days: string;
@@ -25,6 +27,8 @@ function formOf(sender: Sender | undefined, providers: SenderProvider[]): Form {
     display_number: sender?.display_number ?? '',
     pause_min_s: sender ? String(sender.pause_min_ms / 1000) : '',
     pause_max_s: sender ? String(sender.pause_max_ms / 1000) : '',
+    max_in_flight: sender ? String(sender.max_in_flight) : '',
+    max_per_second: sender ? String(sender.max_per_second) : '',
     daily_cap: sender?.daily_cap == null ? '' : String(sender.daily_cap),
     warmup_start_cap: sender?.warmup ? String(sender.warmup.start_cap) : '',
     warmup_days: sender?.warmup ? String(sender.warmup.days) : '',
@@ -46,6 +50,8 @@ function bodyOf(form: Form, initial: Form, credentials: Record<string, string>, 
   if (changed('display_number')) body.display_number = form.display_number;
   if (changed('pause_min_s') && (!isNew || form.pause_min_s.trim())) body.pause_min_ms = numberOrNull(form.pause_min_s, 1000);
   if (changed('pause_max_s') && (!isNew || form.pause_max_s.trim())) body.pause_max_ms = numberOrNull(form.pause_max_s, 1000);
+  if (changed('max_in_flight') && (!isNew || form.max_in_flight.trim())) body.max_in_flight = numberOrNull(form.max_in_flight);
+  if (changed('max_per_second') && (!isNew || form.max_per_second.trim())) body.max_per_second = numberOrNull(form.max_per_second);
   if (changed('daily_cap') && (!isNew || form.daily_cap.trim())) body.daily_cap = numberOrNull(form.daily_cap);
   if ((changed('warmup_start_cap') || changed('warmup_days')) && (!isNew || form.warmup_start_cap.trim() || form.warmup_days.trim())) {
     const start = numberOrNull(form.warmup_start_cap);
@@ -189,6 +195,11 @@ export function SenderEditor({ sender, providers, onSaved, onClose }: { sender?:
             {text('pause_max_s', 'sender-pause-max', t('senders.pauseMax'), 'pause_max_ms', { inputMode: 'decimal' })}
           </div>
           <p class="hint">{t('senders.pauseHint')}</p>
+          <div class="two">
+            {text('max_in_flight', 'sender-max-in-flight', t('senders.maxInFlight'), 'max_in_flight', { inputMode: 'numeric' })}
+            {text('max_per_second', 'sender-max-per-second', t('senders.maxPerSecond'), 'max_per_second', { inputMode: 'numeric' })}
+          </div>
+          <p class="hint">{t('senders.rateHint')}</p>
           {text('daily_cap', 'sender-cap', t('senders.dailyCap'), 'daily_cap', { inputMode: 'numeric', hint: t('senders.dailyCapHint') })}
           <div class="two">
             {text('warmup_start_cap', 'sender-warmup-start', t('senders.warmupStart'), 'warmup.start_cap', { inputMode: 'numeric' })}

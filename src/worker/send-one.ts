@@ -1,0 +1,89 @@
+import { customerValues, renderMessage } from '../blasts/template.js';
+import { OPTED_OUT } from '../blasts/recipients.repository.js';
+import { GatewayError, scrubSecrets } from '../gateways/gateway.js';
+import { getImage, imageUrl } from '../blasts/blasts.service.js';
+import type { Database } from '../db/connection.js';
+import type { OutgoingImage } from '../gateways/gateway.js';
+import * as queue from './queue.repository.js';
+import { outcomeOfFailure } from './retry-policy.js';
+import type { WorkerDeps } from './worker.js';
+import type { SenderGateway } from '../senders/sender-gateways.js';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+/** What became of one send: the outcome to record, and what it says about the number. */
+export interface SendResult {
+  outcome: queue.Outcome;
+  /** A request was made to the gateway (what a daily cap counts). */
+  requested: boolean;
+  /** The sending number itself can't send: stop it with this reason (the recipient is released). */
+  accountFailure?: string;
+  /** The provider's throughput limit: slow the number down and wait this long (the recipient is released, untried). */
+  throttledMs?: number;
+}
+
+/** What claimed recipients need from the database before their sends: read with the claim, so a
+ * database failure can only happen before anything was sent (then the claim is rolled back too). */
+export interface WindowData {
+  customers: Map<number, Awaited<ReturnType<typeof queue.loadCustomers>>[number]>;
+  blasts: Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>;
+}
+
+/** The customers of `claimed`, and their blasts unless `known` has them already (a blast's message does not change while it sends). */
+export async function loadWindow(db: Kysely<DB>, claimed: queue.ClaimedRecipient[], known: WindowData['blasts'] = new Map()): Promise<WindowData> {
+  const customers = new Map((await queue.loadCustomers(db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
+  const blasts: WindowData['blasts'] = new Map();
+  for (const blastId of new Set(claimed.map((c) => c.blast_id))) if (!known.has(blastId)) blasts.set(blastId, await queue.loadBlastForSending(db, blastId));
+  return { customers, blasts };
+}
+
+/**
+ * Sends one claimed recipient, or skips it when it can no longer be sent (deleted customer,
+ * opted out, a placeholder without a value). Reads nothing from the database (an image's bytes
+ * aside, whose failure is a "nothing was sent" failure).
+ */
+export async function sendOne(deps: WorkerDeps, sender: SenderGateway, recipient: queue.ClaimedRecipient, data: WindowData): Promise<SendResult> {
+  const { database, clock, logger, settings, metrics } = deps;
+  const { gateway, secrets } = sender;
+  const ref = { id: recipient.id, blastId: recipient.blast_id };
+  const blast = data.blasts.get(recipient.blast_id);
+  const customer = data.customers.get(recipient.customer_id);
+  if (!blast || !customer) return { outcome: { ...ref, kind: 'skipped', reason: 'the customer was deleted before the message was sent' }, requested: false };
+  if (customer.opted_out_at !== null) return { outcome: { ...ref, kind: 'skipped', reason: OPTED_OUT }, requested: false };
+  const rendered = renderMessage(blast, customerValues(customer));
+  if (!rendered.ok) {
+    return { outcome: { ...ref, kind: 'skipped', reason: `no value for ${rendered.missing.map((m) => `{${m}}`).join(', ')}` }, requested: false };
+  }
+  const message = {
+    to: recipient.phone_number,
+    text: rendered.text,
+    template: rendered.template,
+    image: blast.image_token ? outgoingImage(database, settings.publicBaseUrl, blast.image_token, blast.image_mime!) : undefined,
+    reference: String(recipient.id),
+  };
+  const send = () => gateway.send(message, AbortSignal.timeout(settings.gatewayTimeoutMs));
+  try {
+    const sent = await (metrics ? metrics.timeSend(gateway.provider, send) : send());
+    return { outcome: { ...ref, kind: 'sent', providerMessageId: sent.providerMessageId, at: clock.now() }, requested: true };
+  } catch (thrown) {
+    const error =
+      thrown instanceof GatewayError
+        ? new GatewayError(thrown.kind, scrubSecrets(thrown.message, secrets), thrown.retryAfterMs)
+        : new GatewayError('unknown_outcome', `delivery unknown: ${gateway.provider} adapter failed: ${scrubSecrets(String((thrown as Error)?.message ?? thrown), secrets)}`);
+    logger.warn({ recipient: recipient.id, blast: recipient.blast_id, kind: error.kind, reason: error.message }, 'send failed');
+    if (error.kind === 'account') return { outcome: { ...ref, kind: 'released' }, requested: true, accountFailure: error.message };
+    // The provider's throughput limit says nothing about this recipient: it goes back untried.
+    if (error.kind === 'rate_limited') return { outcome: { ...ref, kind: 'released' }, requested: true, throttledMs: error.retryAfterMs ?? 0 };
+    return { outcome: outcomeOfFailure(error, { ...ref, attempts: recipient.attempts }, settings, clock.now()), requested: true };
+  }
+}
+
+/** The blast's image as gateways see it: a public URL, and the bytes on demand (for uploads). */
+function outgoingImage(database: Database, publicBaseUrl: string | undefined, token: string, mime: string): OutgoingImage {
+  return {
+    url: imageUrl(publicBaseUrl, token),
+    mime,
+    key: token,
+    load: async () => Buffer.from((await getImage(database.db, token)).content),
+  };
+}

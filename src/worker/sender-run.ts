@@ -1,0 +1,267 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+import { localDay } from '../schedule/local-time.js';
+import type { Pacing } from '../senders/pacing.js';
+import type { SenderGateway } from '../senders/sender-gateways.js';
+import { Pacer } from './pacer.js';
+import * as queue from './queue.repository.js';
+import { loadWindow, sendOne, type SendResult, type WindowData } from './send-one.js';
+import { WorkSignal } from './work-signal.js';
+import type { WorkerDeps } from './worker.js';
+
+/**
+ * A number whose next send is further away than this is handed back rather than waited for
+ * (a one-phone gateway's 3–5 s pause): the lane serves other numbers meanwhile.
+ */
+const HOLD_FOR_MS = 1_000;
+
+/** How often a run pushes out its number's lease (2 × GATEWAY_TIMEOUT_MS + 5 s long) and sees whether an admin paused the number. */
+const SENDER_CHECK_MS = 1_000;
+
+export interface SenderRunContext {
+  deps: WorkerDeps;
+  /** Owner of the sender's lease and of every claim of this run. */
+  owner: string;
+  sender: queue.LeasedSender;
+  gateway: SenderGateway;
+  pacing: Pacing;
+  /** The blasts this number may send for, oldest first (their status is updated as they start). */
+  blasts: queue.SendableBlast[];
+  /** Requests the number may still make today (daily cap, warm-up). */
+  requestsLeft: number;
+  leaseMs: number;
+  /** Stop starting claims after this time: the lane looks at the blasts again. */
+  claimUntil: number;
+  isStopping(): boolean;
+  /**
+   * Runs a write until the database takes it (outcomes exist only in this process until then),
+   * pushing out the leases of the rows held once `leaseExpiresAt` (the earliest of them) nears.
+   */
+  persist<T>(what: string, write: () => Promise<T>, leaseExpiresAt: number): Promise<T>;
+  /** Records the number's stop by the provider in the transaction that pauses it. */
+  announcePause(trx: Kysely<DB>, reason: string, now: number): Promise<void>;
+}
+
+/**
+ * One lease of one sending number, from the first claim to the hand-back. The number sends up
+ * to `maxInFlight` requests at once, started no faster than the Pacer allows; at no moment are
+ * more than `maxInFlight` of its recipients claimed (`sending`), so a crash leaves at most that
+ * many "delivery unknown". Outcomes are recorded and the next recipients claimed in one commit,
+ * once half the slots are free (or nothing is in flight): a commit covers several messages, and
+ * an outcome is in the database before it is counted in metrics.
+ */
+export class SenderRun {
+  readonly #ctx: SenderRunContext;
+  readonly #pacer: Pacer;
+  readonly #ended = new WorkSignal();
+  /** Claimed, not started. */
+  #queued: queue.ClaimedRecipient[] = [];
+  #data: WindowData = { customers: new Map(), blasts: new Map() };
+  /** Started, not finished. */
+  #flying = new Set<number>();
+  /** Finished, not yet recorded. */
+  #done: queue.Outcome[] = [];
+  #requests = 0;
+  #accountFailure: string | undefined;
+  #throttled = false;
+  /** No more claims: nothing due to claim, the number was paused or the lease lost. */
+  #noMoreClaims = false;
+  #claimedAny = false;
+  /** When the number's lease was last pushed out (taken: at the start of the run). */
+  #senderCheckedAt: number;
+  /** When the claim of each row held runs out. */
+  #leases = new Map<number, number>();
+
+  constructor(ctx: SenderRunContext) {
+    this.#ctx = ctx;
+    const { sender } = ctx;
+    this.#senderCheckedAt = ctx.deps.clock.now();
+    this.#pacer = new Pacer(ctx.pacing, { nextStartAt: sender.next_send_at, slowdown: sender.slowdown, slowdownAt: sender.slowdown_at });
+  }
+
+  /** Sends until there is nothing more to do in this lease, then records everything and hands the number back; answers whether anything was claimed. */
+  async run(): Promise<boolean> {
+    const { clock } = this.#ctx.deps;
+    for (;;) {
+      const now = clock.now();
+      if (this.#mustStopStarting()) this.#releaseQueued();
+      const slots = this.#pacer.current.maxInFlight;
+      const held = this.#queued.length + this.#flying.size + this.#done.length;
+      const flushDue = this.#done.length > 0 && this.#queued.length === 0 && (this.#flying.size === 0 || this.#done.length >= Math.max(1, Math.floor(slots / 2)));
+      const claimable = this.#claimable(now, slots - (held - (flushDue ? this.#done.length : 0)));
+      if (flushDue || claimable > 0) {
+        await this.#commit(claimable);
+        continue;
+      }
+      if (held === 0) {
+        // Nothing claimed: wait for the next start if it is near and claims may follow, else hand back.
+        const wait = this.#pacer.nextStartAt - now;
+        if (this.#mayClaim(now) && wait > 0 && wait <= HOLD_FOR_MS) {
+          await this.#ended.wait(wait);
+          continue;
+        }
+        break;
+      }
+      this.#startDue(now);
+      // Wake for the next start (of a queued recipient, or of a claim into a free slot), or when a send ends.
+      const startable = this.#queued.length > 0 ? this.#flying.size < this.#pacer.current.maxInFlight : this.#claimRoom(now, slots - held) > 0;
+      await this.#ended.wait(startable ? Math.max(1, this.#pacer.nextStartAt - clock.now()) : this.#ctx.deps.settings.gatewayTimeoutMs);
+    }
+    await this.#handBack();
+    return this.#claimedAny;
+  }
+
+  #mustStopStarting(): boolean {
+    return this.#accountFailure !== undefined || this.#throttled || this.#ctx.isStopping();
+  }
+
+  #mayClaim(now: number): boolean {
+    return !this.#noMoreClaims && !this.#mustStopStarting() && now < this.#ctx.claimUntil;
+  }
+
+  /** How many recipients to claim now: free slots, only when the next start is due, within the day's cap. */
+  #claimable(now: number, free: number): number {
+    return this.#pacer.nextStartAt > now ? 0 : this.#claimRoom(now, free);
+  }
+
+  /** How many recipients may be claimed into `free` slots once the next start is due. */
+  #claimRoom(now: number, free: number): number {
+    if (free <= 0 || this.#queued.length > 0 || !this.#mayClaim(now)) return 0;
+    const reserved = this.#requests + this.#queued.length + this.#flying.size;
+    // Claims are leased for leaseMs: never claim more than can start within half of it.
+    const spacing = this.#pacer.spacingMs;
+    const startsInHalfALease = spacing === 0 ? Infinity : Math.max(1, Math.floor(this.#ctx.leaseMs / 2 / spacing));
+    return Math.max(0, Math.min(free, this.#ctx.requestsLeft - reserved, startsInHalfALease));
+  }
+
+  /** Starts every queued send that the pacing allows now. */
+  #startDue(now: number): void {
+    while (this.#queued.length > 0 && this.#flying.size < this.#pacer.current.maxInFlight && this.#pacer.nextStartAt <= now && !this.#mustStopStarting()) {
+      const recipient = this.#queued.shift()!;
+      this.#flying.add(recipient.id);
+      this.#pacer.started(now);
+      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#data).then(
+        (result) => this.#finished(recipient.id, result),
+        // sendOne classifies every gateway failure; anything else is a bug, and the send may have happened.
+        (error: unknown) => {
+          this.#ctx.deps.logger.error({ err: error, recipient: recipient.id }, 'send failed unexpectedly');
+          this.#finished(recipient.id, { outcome: { id: recipient.id, blastId: recipient.blast_id, kind: 'failed', reason: 'delivery unknown: the worker failed while sending' }, requested: true });
+        },
+      );
+    }
+  }
+
+  #finished(id: number, result: SendResult): void {
+    const now = this.#ctx.deps.clock.now();
+    this.#flying.delete(id);
+    this.#done.push(result.outcome);
+    if (result.requested) this.#requests += 1;
+    this.#pacer.ended(now);
+    if (result.accountFailure !== undefined) this.#accountFailure ??= result.accountFailure;
+    if (result.throttledMs !== undefined) {
+      // Every request in flight may hit the same limit: the rate halves once per lease.
+      if (!this.#throttled) this.#ctx.deps.logger.warn({ sender: this.#ctx.sender.key, wait_ms: result.throttledMs }, 'provider throughput limit: the number slows down');
+      this.#pacer.throttle(now, result.throttledMs, !this.#throttled);
+      this.#throttled = true;
+    } else if (result.outcome.kind === 'sent') {
+      this.#pacer.rampUp(now);
+    }
+    this.#ended.notify();
+  }
+
+  /** Claimed recipients that will not be started in this lease go back to pending, untried. */
+  #releaseQueued(): void {
+    for (const r of this.#queued) this.#done.push({ id: r.id, blastId: r.blast_id, kind: 'released' });
+    this.#queued = [];
+  }
+
+  /** One commit: the finished outcomes and the next claims, with the sender's lease pushed out. */
+  async #commit(claim: number): Promise<void> {
+    const { deps, owner, sender, leaseMs } = this.#ctx;
+    const { database, clock } = deps;
+    // Taken out before the first await: sends that end meanwhile go to the next commit.
+    const outcomes = this.#done;
+    this.#done = [];
+    let attempt = 0;
+    const committed = await this.#ctx.persist('record outcomes', () =>
+      database.db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        // A retry after a commit whose answer was lost: its claims may have happened; hand them back.
+        if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
+        await queue.recordOutcomes(trx, owner, outcomes, now);
+        if (claim === 0) return { claimed: [], leaseExpiresAt: undefined, data: undefined, kept: true, checkedAt: undefined };
+        // The number's lease is pushed out (and its pause or deletion by an admin noticed) once a second, not every commit.
+        const checks = now - this.#senderCheckedAt >= SENDER_CHECK_MS;
+        const kept = !checks || (await queue.keepSenderLease(trx, { id: sender.id, owner, now, expiresAt: now + leaseMs }));
+        const claimed = kept ? await this.#claim(trx, now, now + leaseMs, claim) : [];
+        return { claimed, leaseExpiresAt: now + leaseMs, data: claimed.length > 0 ? await loadWindow(trx, claimed, this.#data.blasts) : undefined, kept, checkedAt: checks ? now : undefined };
+      }),
+      this.#earliestLease(),
+    );
+    for (const o of outcomes) this.#leases.delete(o.id);
+    for (const r of committed.claimed) this.#leases.set(r.id, committed.leaseExpiresAt ?? 0);
+    deps.metrics?.recordOutcomes(outcomes, { provider: sender.provider, sender: sender.key });
+    if (claim > 0 && committed.claimed.length === 0) this.#noMoreClaims = true;
+    if (!committed.kept) this.#noMoreClaims = true;
+    if (committed.checkedAt !== undefined) this.#senderCheckedAt = committed.checkedAt;
+    if (committed.data) {
+      for (const [id, c] of committed.data.customers) this.#data.customers.set(id, c);
+      for (const [id, b] of committed.data.blasts) this.#data.blasts.set(id, b);
+      this.#queued.push(...committed.claimed);
+      this.#claimedAny = true;
+    }
+  }
+
+  /** When the first claim held runs out (a lease's length from now when none is held). */
+  #earliestLease(): number {
+    return Math.min(this.#ctx.deps.clock.now() + this.#ctx.leaseMs, ...this.#leases.values());
+  }
+
+  /** Every row this run holds: queued, in flight, or finished and not yet recorded. */
+  #heldIds(): number[] {
+    return [...this.#queued.map((r) => r.id), ...this.#flying, ...this.#done.map((o) => o.id)];
+  }
+
+  async #claim(trx: Kysely<DB>, now: number, leaseExpiresAt: number, limit: number): Promise<queue.ClaimedRecipient[]> {
+    const { deps, owner, sender, blasts } = this.#ctx;
+    for (const blast of blasts) {
+      const claimed = await queue.claimRecipients(trx, deps.database.engine, { blastId: blast.id, senderId: sender.id, owner, now, leaseExpiresAt, limit });
+      if (claimed.length > 0) {
+        if (blast.status !== 'processing') await queue.markBlastStarted(trx, blast.id, now);
+        return claimed;
+      }
+    }
+    return [];
+  }
+
+  /** Records what is left and hands the number back with its schedule, its day's count and its slowdown. */
+  async #handBack(): Promise<void> {
+    const { deps, owner, sender } = this.#ctx;
+    const { database, clock, settings, logger } = deps;
+    const outcomes = this.#done;
+    this.#done = [];
+    const reason = this.#accountFailure;
+    await this.#ctx.persist('record outcomes', () =>
+      database.db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        await queue.recordOutcomes(trx, owner, outcomes, now);
+        // Claims whose commit answer was lost: nothing of this run is in flight any more.
+        await queue.releaseClaimsOf(trx, owner);
+        await queue.releaseSender(trx, {
+          id: sender.id,
+          owner,
+          now,
+          nextSendAt: Math.max(this.#pacer.nextStartAt, sender.next_send_at),
+          pausedReason: reason,
+          slowdown: this.#pacer.slowdown,
+          requests: { day: localDay(now, settings.timeZone), count: this.#requests },
+        });
+        if (reason) await this.#ctx.announcePause(trx, reason, now);
+      }),
+      this.#earliestLease(),
+    );
+    this.#leases.clear();
+    deps.metrics?.recordOutcomes(outcomes, { provider: sender.provider, sender: sender.key });
+    if (reason) logger.error({ sender: sender.key, reason }, 'sending number stopped');
+  }
+}
