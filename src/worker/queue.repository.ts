@@ -243,6 +243,16 @@ export async function claimRecipients(
   return result.rows.map((r) => ({ ...r, id: Number(r.id), blast_id: Number(r.blast_id), customer_id: Number(r.customer_id) })).sort((a, b) => a.id - b.id);
 }
 
+/**
+ * Locks a blast's row for the rest of the caller's transaction (PostgreSQL; SQLite's writers are
+ * serialised already). Taken before the first claims of a queued blast: the claim holds the row
+ * FOR SHARE and markBlastStarted then updates it, and two lanes upgrading their shared locks at
+ * once deadlock each other.
+ */
+export async function lockBlast(db: Kysely<DB>, engine: Engine, blastId: number): Promise<void> {
+  if (engine === 'postgres') await sql`SELECT id FROM whatsapp_blasts WHERE id = ${blastId} FOR UPDATE`.execute(db);
+}
+
 /** A queued blast's first claim: it is processing (in the caller's transaction, with its event). */
 export async function markBlastStarted(db: Kysely<DB>, blastId: number, now: number): Promise<void> {
   const started = await db

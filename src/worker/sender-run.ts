@@ -225,6 +225,7 @@ export class SenderRun {
   async #claim(trx: Kysely<DB>, now: number, leaseExpiresAt: number, limit: number): Promise<queue.ClaimedRecipient[]> {
     const { deps, owner, sender, blasts } = this.#ctx;
     for (const blast of blasts) {
+      if (blast.status !== 'processing') await queue.lockBlast(trx, deps.database.engine, blast.id);
       const claimed = await queue.claimRecipients(trx, deps.database.engine, { blastId: blast.id, senderId: sender.id, owner, now, leaseExpiresAt, limit });
       if (claimed.length > 0) {
         if (blast.status !== 'processing') await queue.markBlastStarted(trx, blast.id, now);
