@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ADMIN, Api } from '../test/helpers.js';
-import { spawnNode, type ServiceProcess } from '../test/process-helpers.js';
+import type { ServiceProcess } from '../test/process-helpers.js';
 import { buildService } from './build.js';
 import { createBenchDatabase, pgBackendsCpuMs, pgStats } from './db.js';
 import { seedCustomers } from './seed.js';
 import { postAllBlast, spawnCompiled, urlOf } from './service.js';
+import { startThroughputFake } from './throughput-fake-process.js';
 import type { BenchContext, Result } from './types.js';
-import { children, int, processCpuMs, sec, stopChild, until } from './util.js';
+import { children, processCpuMs, sec, stopChild, until } from './util.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'bench-meta-token';
 const PHONE_NUMBER_ID = '1000001';
 /** Meta's default for a number (src/senders/pacing.ts), set explicitly so the bench says what it checks. */
@@ -32,7 +30,7 @@ const SPACING_MS = 1000 / MAX_PER_SECOND;
  * send arrived. Fails the run if any one-second window holds more than 80 or anyone is sent twice.
  */
 export async function benchRate(ctx: BenchContext): Promise<Result[]> {
-  const fake = await startFake();
+  const fake = await startThroughputFake(TOKEN, LATENCY_MS);
   const bench = await createBenchDatabase(ctx.engine);
   const procs: ServiceProcess[] = [];
   try {
@@ -203,26 +201,3 @@ function measure(arrivals: number[]) {
   };
 }
 
-interface Fake {
-  url: string;
-  pid: number;
-  reset(): Promise<void>;
-  stats(): Promise<{ count: number; distinct: number; refused: number; peakInFlight: number; perSource: Record<string, number> }>;
-  arrivals(): Promise<{ arrivals: number[]; sources: string[] }>;
-  stop(): Promise<void>;
-}
-
-async function startFake(): Promise<Fake> {
-  const proc = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'throughput-fake.ts'), TOKEN, String(LATENCY_MS)], {});
-  children.add(proc.child);
-  const port = Number(/listening (\d+)/.exec(await proc.waitForLine(/listening \d+/))![1]);
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    pid: proc.child.pid!,
-    reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' }).then((r) => r.text())),
-    stats: async () => (await fetch(`${url}/__stats`).then((r) => r.json())) as Awaited<ReturnType<Fake['stats']>>,
-    arrivals: async () => (await fetch(`${url}/__arrivals`).then((r) => r.json())) as { arrivals: number[]; sources: string[] },
-    stop: () => stopChild(proc.child, proc.exited),
-  };
-}

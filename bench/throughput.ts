@@ -6,8 +6,9 @@ import { spawnNode, type ServiceProcess } from '../test/process-helpers.js';
 import { createBenchDatabase } from './db.js';
 import { seedCustomers } from './seed.js';
 import { postAllBlast, startBenchService } from './service.js';
+import { startThroughputFake, type ThroughputFake } from './throughput-fake-process.js';
 import type { BenchContext, Result } from './types.js';
-import { children, int, processCpuMs, sec, stopChild, until } from './util.js';
+import { children, int, processCpuMs, sec, until } from './util.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'bench-meta-token';
@@ -41,7 +42,7 @@ interface Run {
 }
 
 export async function benchThroughput(ctx: BenchContext): Promise<Result[]> {
-  const fake = await startFake();
+  const fake = await startThroughputFake(TOKEN);
   const results: Result[] = [];
   try {
     for (const scenario of SCENARIOS) {
@@ -90,30 +91,8 @@ export async function benchThroughput(ctx: BenchContext): Promise<Result[]> {
   return results;
 }
 
-interface Fake {
-  url: string;
-  pid: number;
-  reset(): Promise<void>;
-  stats(): Promise<{ count: number; first?: number; last?: number; distinct: number; refused: number; perNumber: Record<string, number> }>;
-  stop(): Promise<void>;
-}
-
-async function startFake(): Promise<Fake> {
-  const proc = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'throughput-fake.ts'), TOKEN], {});
-  children.add(proc.child);
-  const port = Number(/listening (\d+)/.exec(await proc.waitForLine(/listening \d+/))![1]);
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    pid: proc.child.pid!,
-    reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' }).then((r) => r.text())),
-    stats: async () => (await fetch(`${url}/__stats`).then((r) => r.json())) as Awaited<ReturnType<Fake['stats']>>,
-    stop: () => stopChild(proc.child, proc.exited),
-  };
-}
-
 /** Messages per second at the fake: all of them over the time from the first to the last. */
-async function measured(fake: Fake, count: number, what: string): Promise<number> {
+async function measured(fake: ThroughputFake, count: number, what: string): Promise<number> {
   const stats = await fake.stats();
   if (stats.count !== count || stats.distinct !== count || stats.refused > 0) {
     throw new Error(`${what}: expected ${count} unique sends, the fake got ${stats.count} for ${stats.distinct} numbers (${stats.refused} refused)`);
@@ -121,7 +100,7 @@ async function measured(fake: Fake, count: number, what: string): Promise<number
   return count / ((stats.last! - stats.first!) / 1000);
 }
 
-async function runPeer(fake: Fake, ctx: BenchContext, options: { mode: 'bare' | 'bullmq'; numbers: string[]; concurrency: number }): Promise<Run> {
+async function runPeer(fake: ThroughputFake, ctx: BenchContext, options: { mode: 'bare' | 'bullmq'; numbers: string[]; concurrency: number }): Promise<Run> {
   await fake.reset();
   const args = { ...options, baseUrl: `${fake.url}/${API_VERSION}`, token: TOKEN, count: ctx.size, redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' };
   const proc: ServiceProcess = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'throughput-peer.ts'), JSON.stringify(args)], {});
@@ -135,7 +114,7 @@ async function runPeer(fake: Fake, ctx: BenchContext, options: { mode: 'bare' | 
 }
 
 /** The real service as `npm start` runs it, with `scenario.numbers` Meta numbers and no pause. */
-async function runOurs(fake: Fake, ctx: BenchContext, scenario: Scenario): Promise<Run> {
+async function runOurs(fake: ThroughputFake, ctx: BenchContext, scenario: Scenario): Promise<Run> {
   const bench = await createBenchDatabase(ctx.engine);
   try {
     const setup = bench.connect();
