@@ -35,6 +35,9 @@ describe('console: senders (headless Chromium)', { skip: !hasChromium() && 'chro
     await harness.logIn(page);
     await page.getByRole('navigation', { name: say('Main menu', 'Menu utama') }).getByRole('link', { name: say('Senders', 'Pengirim') }).click();
     await page.getByRole('heading', { name: say('Senders', 'Pengirim'), level: 1 }).waitFor();
+    // The environment's number has max_per_second 0 in the tests: shown as no limit, not "≤ 0/s".
+    const environment = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: say('Sender #1', 'Pengirim #1') }) });
+    await environment.getByText(say('1 at once, no per-second limit', '1 sekaligus, tanpa batas per detik')).waitFor();
 
     // A number the server refuses: its error is shown next to the number field, nothing is added.
     await page.getByRole('button', { name: say('Add sender', 'Tambah pengirim') }).click();

@@ -66,7 +66,9 @@ export function SenderCard(props: { sender: Sender; busy: boolean; onEdit(): voi
           <dt>{t('senders.pacing')}</dt>
           <dd>
             {t('senders.pauseRange', { min: seconds(sender.pause_min_ms), max: seconds(sender.pause_max_ms) })} ·{' '}
-            {t('senders.rate', { inFlight: number(sender.max_in_flight), perSecond: number(sender.max_per_second) })}
+            {sender.max_per_second === 0
+              ? t('senders.rateUnlimited', { inFlight: number(sender.max_in_flight) })
+              : t('senders.rate', { inFlight: number(sender.max_in_flight), perSecond: number(sender.max_per_second) })}
             {sender.slowed_down && <> · {t('senders.slowedDown', { perSecond: number(sender.slowed_down.max_per_second) })}</>}
           </dd>
         </div>
