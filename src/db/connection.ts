@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type Engine = 'postgres' | 'sqlite';
 
@@ -87,7 +88,7 @@ export function connect(options: ConnectOptions): Database {
   // peak of a 1,000,000-recipient blast, no faster; docs/benchmarks.md), and the file's pages
   // stay in the operating system's cache anyway.
   sqlite.pragma('cache_size = -2000');
-  const db = new Kysely<DB>({ dialect: new LockingSqliteDialect({ database: sqlite }), log });
+  const db = new Kysely<DB>({ dialect: new LockingSqliteDialect({ database: withStatementCache(sqlite) }), log });
   return { db, engine: 'sqlite', close: () => db.destroy() };
 }
 
