@@ -9,18 +9,30 @@ import { randomPauseMs } from './retry-policy.js';
 export const RAMP_UP_MS = 2_000;
 
 /**
- * When the sends of one number may start, for the lease holder of that number. Starts are at
- * least 1000 / maxPerSecond ms apart, kept on a fractional schedule so whole-millisecond clocks
- * lose no rate: start i+R is never earlier than 1000 ms after start i, so no one-second window
- * [t, t+1000) ever holds more than R starts. The schedule is handed to the next lease holder
- * (whatever process) as the sender's `next_send_at`, so the window holds across processes.
+ * Up to this much of a start's lateness is made up by the starts after it, which may then come
+ * closer together than the spacing (never more than the rate in any one-second window). A
+ * longer gap (nothing to send, every slot busy) is not made up with a burst.
+ */
+export const CATCH_UP_MS = 100;
+
+/**
+ * When the sends of one number may start, for the lease holder of that number. Starts follow a
+ * fractional schedule 1000 / maxPerSecond ms apart, so whole-millisecond clocks lose no rate,
+ * and under a window rule: with R = maxPerSecond, start i is never earlier than 1000 ms after
+ * start i − R, so no one-second window [t, t+1000) ever holds more than R starts. A start that
+ * comes late (a timer fired late, the lane was recording) keeps its slot: the rate is not lost,
+ * the window rule alone holds the next starts back. The schedule is handed to the next lease
+ * holder (whatever process) as the sender's `next_send_at` (handOverAt), so the window holds
+ * across processes.
  *
  * The pause counts from the end of the previous send when one request is in flight at a time
  * (one phone: it rests after each message), from the previous start otherwise.
  */
 export class Pacer {
-  /** The earliest next start, in fractional epoch ms. */
+  /** The earliest next slot, in fractional epoch ms. */
   #next: number;
+  /** The latest starts, oldest first: as many as one window may hold. */
+  #recent: number[] = [];
   #slowdown: number;
   #slowdownAt: number | undefined;
 
@@ -40,14 +52,29 @@ export class Pacer {
 
   /** The first whole millisecond at which the next send may start. */
   get nextStartAt(): number {
-    return Math.ceil(this.#next);
+    const { starts, ms } = this.#window();
+    const windowFloor = starts > 0 && this.#recent.length >= starts ? this.#recent[this.#recent.length - starts]! + ms : -Infinity;
+    return Math.ceil(Math.max(this.#next, windowFloor));
+  }
+
+  /**
+   * The `next_send_at` to hand the number over with. The next holder knows only this time, and
+   * its k-th start comes at least k spacings after it; that start must still be a window after
+   * the start of ours that it pushes out of the window (the k-th of our last R).
+   */
+  get handOverAt(): number {
+    let at = this.nextStartAt;
+    const { starts, ms } = this.#window();
+    const first = this.#recent.length - starts;
+    for (let k = Math.max(0, -first); k < starts; k++) at = Math.max(at, Math.ceil(this.#recent[first + k]! + ms - k * this.spacingMs));
+    return at;
   }
 
   get slowdown(): { level: number; at: number | null } {
     return { level: this.#slowdown, at: this.#slowdownAt ?? null };
   }
 
-  /** The least time between two starts (0: no rate limit). */
+  /** The least time between two slots (0: no rate limit). */
   get spacingMs(): number {
     const { maxPerSecond } = this.current;
     return maxPerSecond > 0 ? 1000 / maxPerSecond : 0;
@@ -55,11 +82,12 @@ export class Pacer {
 
   /** A send started at `at` (never before nextStartAt). */
   started(at: number): void {
-    // On time: keep the fractional schedule. Late (nothing to send, or every slot busy): the
-    // schedule restarts from the real start.
-    const scheduled = at <= Math.ceil(this.#next) ? this.#next : at;
-    this.#next = scheduled + this.spacingMs;
-    if (this.current.maxInFlight > 1) this.#next = Math.max(this.#next, at + this.#pause());
+    const slot = Math.max(this.#next, at - CATCH_UP_MS);
+    this.#next = slot + this.spacingMs;
+    this.#recent.push(at);
+    // The rate never rises above the configured one: its window is the longest to remember.
+    if (this.#recent.length > Math.max(1, Math.floor(this.pacing.maxPerSecond))) this.#recent.shift();
+    if (this.current.maxInFlight > 1 && this.pacing.pauseMaxMs > 0) this.#next = Math.max(this.#next, at + this.#pause());
   }
 
   /** A send ended at `at`. */
@@ -85,6 +113,14 @@ export class Pacer {
     if (this.#slowdownAt !== undefined && at - this.#slowdownAt < RAMP_UP_MS) return;
     this.#slowdown -= 1;
     this.#slowdownAt = at;
+  }
+
+  /** R starts per window of R × spacing ms (1000 ms for a whole rate; slowed-down rates may be fractional). */
+  #window(): { starts: number; ms: number } {
+    const { maxPerSecond } = this.current;
+    if (maxPerSecond <= 0) return { starts: 0, ms: 0 };
+    const starts = Math.max(1, Math.floor(maxPerSecond));
+    return { starts, ms: (starts * 1000) / maxPerSecond };
   }
 
   #pause(): number {

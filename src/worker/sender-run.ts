@@ -15,6 +15,12 @@ import type { WorkerDeps } from './worker.js';
  */
 const HOLD_FOR_MS = 1_000;
 
+/**
+ * Claims are made this long before the start they are for, so that their commit has ended when
+ * the start is due (a commit takes ~1–30 ms; more on a loaded machine).
+ */
+const CLAIM_AHEAD_MS = 100;
+
 /** How often a run pushes out its number's lease (2 × GATEWAY_TIMEOUT_MS + 5 s long) and sees whether an admin paused the number. */
 const SENDER_CHECK_MS = 1_000;
 
@@ -46,9 +52,11 @@ export interface SenderRunContext {
  * One lease of one sending number, from the first claim to the hand-back. The number sends up
  * to `maxInFlight` requests at once, started no faster than the Pacer allows; at no moment are
  * more than `maxInFlight` of its recipients claimed (`sending`), so a crash leaves at most that
- * many "delivery unknown". Outcomes are recorded and the next recipients claimed in one commit,
- * once half the slots are free (or nothing is in flight): a commit covers several messages, and
- * an outcome is in the database before it is counted in metrics.
+ * many "delivery unknown". Finished outcomes are recorded and the next recipients claimed in one
+ * commit, which runs while the sends already claimed go on: one commit at a time, each covering
+ * every outcome that came in while the previous one ran, and claiming a little ahead of the
+ * starts (CLAIM_AHEAD_MS) so that a start need not wait for it. An outcome is in the database
+ * before it is counted in metrics.
  */
 export class SenderRun {
   readonly #ctx: SenderRunContext;
@@ -61,6 +69,10 @@ export class SenderRun {
   #flying = new Set<number>();
   /** Finished, not yet recorded. */
   #done: queue.Outcome[] = [];
+  /** The commit running now, if any. */
+  #committing: Promise<void> | undefined;
+  /** A commit failed for a reason other than the database being unreachable: the run ends with it. */
+  #commitFailure: { error: unknown } | undefined;
   #requests = 0;
   #accountFailure: string | undefined;
   #throttled = false;
@@ -82,33 +94,51 @@ export class SenderRun {
   /** Sends until there is nothing more to do in this lease, then records everything and hands the number back; answers whether anything was claimed. */
   async run(): Promise<boolean> {
     const { clock } = this.#ctx.deps;
+    // Nothing may await between reading the state and waiting on #ended: a send or commit that
+    // ends meanwhile would notify nobody.
     for (;;) {
+      if (this.#commitFailure) throw this.#commitFailure.error;
       const now = clock.now();
       if (this.#mustStopStarting()) this.#releaseQueued();
-      const slots = this.#pacer.current.maxInFlight;
-      const held = this.#queued.length + this.#flying.size + this.#done.length;
-      const flushDue = this.#done.length > 0 && this.#queued.length === 0 && (this.#flying.size === 0 || this.#done.length >= Math.max(1, Math.floor(slots / 2)));
-      const claimable = this.#claimable(now, slots - (held - (flushDue ? this.#done.length : 0)));
-      if (flushDue || claimable > 0) {
-        await this.#commit(claimable);
-        continue;
-      }
-      if (held === 0) {
-        // Nothing claimed: wait for the next start if it is near and claims may follow, else hand back.
-        const wait = this.#pacer.nextStartAt - now;
-        if (this.#mayClaim(now) && wait > 0 && wait <= HOLD_FOR_MS) {
-          await this.#ended.wait(wait);
+      this.#startDue(now);
+      if (!this.#committing) {
+        const claim = this.#claimable(now);
+        if (this.#done.length > 0 || claim > 0) {
+          this.#committing = this.#commit(claim).then(
+            () => this.#commitEnded(undefined),
+            (error: unknown) => this.#commitEnded({ error }),
+          );
           continue;
         }
-        break;
+        if (this.#queued.length + this.#flying.size === 0) {
+          // Nothing claimed: wait until the next start may be claimed if that is near and claims may follow, else hand back.
+          const wait = this.#claimAt() - now;
+          if (this.#mayClaim(now) && wait > 0 && wait <= HOLD_FOR_MS) {
+            await this.#ended.wait(wait);
+            continue;
+          }
+          break;
+        }
       }
-      this.#startDue(now);
-      // Wake for the next start (of a queued recipient, or of a claim into a free slot), or when a send ends.
-      const startable = this.#queued.length > 0 ? this.#flying.size < this.#pacer.current.maxInFlight : this.#claimRoom(now, slots - held) > 0;
-      await this.#ended.wait(startable ? Math.max(1, this.#pacer.nextStartAt - clock.now()) : this.#ctx.deps.settings.gatewayTimeoutMs);
+      await this.#ended.wait(this.#nextWakeIn(now));
     }
     await this.#handBack();
     return this.#claimedAny;
+  }
+
+  #commitEnded(failure: { error: unknown } | undefined): void {
+    this.#committing = undefined;
+    this.#commitFailure ??= failure;
+    this.#ended.notify();
+  }
+
+  /** How long to wait for the next thing to do, short of a send or the commit ending (which wake the run). */
+  #nextWakeIn(now: number): number {
+    const { maxInFlight } = this.#pacer.current;
+    let at = now + this.#ctx.deps.settings.gatewayTimeoutMs;
+    if (this.#queued.length > 0 && this.#flying.size < maxInFlight) at = Math.min(at, this.#pacer.nextStartAt);
+    if (!this.#committing && this.#mayClaim(now) && this.#queued.length + this.#flying.size < maxInFlight) at = Math.min(at, this.#claimAt());
+    return Math.max(1, at - now);
   }
 
   #mustStopStarting(): boolean {
@@ -119,19 +149,24 @@ export class SenderRun {
     return !this.#noMoreClaims && !this.#mustStopStarting() && now < this.#ctx.claimUntil;
   }
 
-  /** How many recipients to claim now: free slots, only when the next start is due, within the day's cap. */
-  #claimable(now: number, free: number): number {
-    return this.#pacer.nextStartAt > now ? 0 : this.#claimRoom(now, free);
+  /** When the next claim is due: CLAIM_AHEAD_MS before the start it would take (after those queued already). */
+  #claimAt(): number {
+    return this.#pacer.nextStartAt + this.#queued.length * this.#pacer.spacingMs - CLAIM_AHEAD_MS;
   }
 
-  /** How many recipients may be claimed into `free` slots once the next start is due. */
-  #claimRoom(now: number, free: number): number {
-    if (free <= 0 || this.#queued.length > 0 || !this.#mayClaim(now)) return 0;
-    const reserved = this.#requests + this.#queued.length + this.#flying.size;
+  /**
+   * How many recipients to claim now: the slots not queued or in flight (the finished ones are
+   * recorded in the same commit), once the next claim is due, within the day's cap.
+   */
+  #claimable(now: number): number {
+    if (!this.#mayClaim(now) || this.#claimAt() > now) return 0;
+    const held = this.#queued.length + this.#flying.size;
+    const free = this.#pacer.current.maxInFlight - held;
+    if (free <= 0) return 0;
     // Claims are leased for leaseMs: never claim more than can start within half of it.
     const spacing = this.#pacer.spacingMs;
-    const startsInHalfALease = spacing === 0 ? Infinity : Math.max(1, Math.floor(this.#ctx.leaseMs / 2 / spacing));
-    return Math.max(0, Math.min(free, this.#ctx.requestsLeft - reserved, startsInHalfALease));
+    const startsInHalfALease = spacing === 0 ? Infinity : Math.max(1, Math.floor(this.#ctx.leaseMs / 2 / spacing)) - this.#queued.length;
+    return Math.max(0, Math.min(free, this.#ctx.requestsLeft - this.#requests - held, startsInHalfALease));
   }
 
   /** Starts every queued send that the pacing allows now. */
@@ -188,13 +223,11 @@ export class SenderRun {
         const now = clock.now();
         // A retry after a commit whose answer was lost: its claims may have happened; hand them back.
         if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
-        await queue.recordOutcomes(trx, owner, outcomes, now);
-        if (claim === 0) return { claimed: [], leaseExpiresAt: undefined, data: undefined, kept: true, checkedAt: undefined };
-        // The number's lease is pushed out (and its pause or deletion by an admin noticed) once a second, not every commit.
-        const checks = now - this.#senderCheckedAt >= SENDER_CHECK_MS;
-        const kept = !checks || (await queue.keepSenderLease(trx, { id: sender.id, owner, now, expiresAt: now + leaseMs }));
-        const claimed = kept ? await this.#claim(trx, now, now + leaseMs, claim) : [];
-        return { claimed, leaseExpiresAt: now + leaseMs, data: claimed.length > 0 ? await loadWindow(trx, claimed, this.#data.blasts) : undefined, kept, checkedAt: checks ? now : undefined };
+        const counts = await queue.recordOutcomes(trx, owner, outcomes, now);
+        const next = claim === 0 ? { claimed: [], leaseExpiresAt: undefined, data: undefined, kept: true, checkedAt: undefined } : await this.#claimNext(trx, now, claim);
+        // Last: every lane of a blast updates its counters' row and holds it until the commit.
+        await queue.applyCounterDeltas(trx, counts, now);
+        return next;
       }),
       this.#earliestLease(),
     );
@@ -205,11 +238,23 @@ export class SenderRun {
     if (!committed.kept) this.#noMoreClaims = true;
     if (committed.checkedAt !== undefined) this.#senderCheckedAt = committed.checkedAt;
     if (committed.data) {
+      // Their first claims started the blasts that were queued: no more locking them to start them.
+      const started = new Set(committed.claimed.map((r) => r.blast_id));
+      for (const blast of this.#ctx.blasts) if (started.has(blast.id)) blast.status = 'processing';
       for (const [id, c] of committed.data.customers) this.#data.customers.set(id, c);
       for (const [id, b] of committed.data.blasts) this.#data.blasts.set(id, b);
       this.#queued.push(...committed.claimed);
       this.#claimedAny = true;
     }
+  }
+
+  /** The next claims, with the number's lease pushed out (and its pause or deletion by an admin noticed) once a second, not every commit. */
+  async #claimNext(trx: Kysely<DB>, now: number, claim: number) {
+    const { owner, sender, leaseMs } = this.#ctx;
+    const checks = now - this.#senderCheckedAt >= SENDER_CHECK_MS;
+    const kept = !checks || (await queue.keepSenderLease(trx, { id: sender.id, owner, now, expiresAt: now + leaseMs }));
+    const claimed = kept ? await this.#claim(trx, now, now + leaseMs, claim) : [];
+    return { claimed, leaseExpiresAt: now + leaseMs, data: claimed.length > 0 ? await loadWindow(trx, claimed, this.#data.blasts) : undefined, kept, checkedAt: checks ? now : undefined };
   }
 
   /** When the first claim held runs out (a lease's length from now when none is held). */
@@ -245,19 +290,20 @@ export class SenderRun {
     await this.#ctx.persist('record outcomes', () =>
       database.db.transaction().execute(async (trx) => {
         const now = clock.now();
-        await queue.recordOutcomes(trx, owner, outcomes, now);
+        const counts = await queue.recordOutcomes(trx, owner, outcomes, now);
         // Claims whose commit answer was lost: nothing of this run is in flight any more.
         await queue.releaseClaimsOf(trx, owner);
         await queue.releaseSender(trx, {
           id: sender.id,
           owner,
           now,
-          nextSendAt: Math.max(this.#pacer.nextStartAt, sender.next_send_at),
+          nextSendAt: Math.max(this.#pacer.handOverAt, sender.next_send_at),
           pausedReason: reason,
           slowdown: this.#pacer.slowdown,
           requests: { day: localDay(now, settings.timeZone), count: this.#requests },
         });
         if (reason) await this.#ctx.announcePause(trx, reason, now);
+        await queue.applyCounterDeltas(trx, counts, now);
       }),
       this.#earliestLease(),
     );

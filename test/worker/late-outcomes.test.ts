@@ -40,15 +40,16 @@ describe('outcomes written after the recovery, claims handed back by owner', () 
     assert.deepEqual([(await blast(blastId)).status, (await blast(blastId)).failed_count], ['failed', 5]);
 
     const [sent, failed, skipped, retry, released] = claimed.map((c) => ({ id: c.id, blastId }));
-    await db.transaction().execute((trx) =>
-      queue.recordOutcomes(trx, owner, [
+    await db.transaction().execute(async (trx) => {
+      const counts = await queue.recordOutcomes(trx, owner, [
         { ...sent!, kind: 'sent', providerMessageId: 'wamid.late', at: now + 100 },
         { ...failed!, kind: 'failed', reason: 'not a WhatsApp number' },
         { ...skipped!, kind: 'skipped', reason: 'opted out' },
         { ...retry!, kind: 'retry', reason: 'fonnte: HTTP 503; retrying', nextAttemptAt: now + 5_000 },
         { ...released!, kind: 'released' },
-      ], now + 3_000),
-    );
+      ], now + 3_000);
+      await queue.applyCounterDeltas(trx, counts, now + 3_000);
+    });
     const rows = await logs(blastId);
     assert.deepEqual([rows.get(sent!.id).status, rows.get(sent!.id).provider_message_id], ['sent', 'wamid.late']);
     assert.deepEqual([rows.get(failed!.id).status, rows.get(failed!.id).error_message], ['failed', 'not a WhatsApp number']);
@@ -63,7 +64,10 @@ describe('outcomes written after the recovery, claims handed back by owner', () 
     assert.deepEqual([after.status, after.status_reason], ['completed', null]);
 
     // Written twice (the first commit's answer was lost): nothing changes again.
-    await db.transaction().execute((trx) => queue.recordOutcomes(trx, owner, [{ ...sent!, kind: 'sent', providerMessageId: 'wamid.late', at: now + 100 }], now + 4_000));
+    await db.transaction().execute(async (trx) => {
+      const counts = await queue.recordOutcomes(trx, owner, [{ ...sent!, kind: 'sent', providerMessageId: 'wamid.late', at: now + 100 }], now + 4_000);
+      await queue.applyCounterDeltas(trx, counts, now + 4_000);
+    });
     const again = await blast(blastId);
     assert.deepEqual([again.sent_count, again.failed_count, again.skipped_count], [1, 3, 1]);
   });
