@@ -60,10 +60,10 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
       // GATEWAY_TIMEOUT_MS and hands the number back), so the other process gets a chance at the
       // number. Measured: with the defaults (4 lanes, 1 s poll, 15 s) one process sent all 3,000;
       // with these the number still changes process only 0–1 times a run (the holder's lane takes
-      // it back first), which the bench reports.
+      // it back first), which the bench reports. --rate-timeout=15000 runs the default leases.
       WORKER_POLL_MS: '100',
       WORKER_CONCURRENCY: '1',
-      GATEWAY_TIMEOUT_MS: '2000',
+      GATEWAY_TIMEOUT_MS: String(ctx.rateTimeoutMs),
       QUIET_HOURS: 'off',
     });
     const spawn = (role: string, label: string) => {

@@ -43,6 +43,8 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
                              keep-alive requests, one fake Meta gateway in its own process
   --rate-size=N              recipients in rate (default 3000, ≥ 30 s at 80/s): one Meta number at 80/s and 8 in
                              flight sent by two ROLE=worker processes; fails on any one-second window above 80
+  --rate-timeout=MS          the workers' GATEWAY_TIMEOUT_MS in rate (default 2000: a lease, and so a hand-over
+                             of the number, every 2 s; the service's default is 15000)
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
@@ -135,6 +137,7 @@ function parseArgs(argv: string[]) {
     memoryFake,
     explain: get('explain') === 'true' || get('explain') === '1',
     faultsOutageSeconds: get('faults-outage') === undefined ? 0 : num('faults-outage', 0),
+    rateTimeoutMs: num('rate-timeout', 2_000),
   };
   const engines = list<Engine>('engine', ['sqlite', 'postgres'], ['sqlite', 'postgres']);
   const waitIdleSeconds = get('wait-idle') === undefined ? 0 : num('wait-idle', 0);

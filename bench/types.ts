@@ -32,6 +32,8 @@ export interface BenchOptions {
   explain: boolean;
   /** How long `faults` keeps PostgreSQL down in its restart, in seconds (0: `pg_ctl restart`). */
   faultsOutageSeconds: number;
+  /** GATEWAY_TIMEOUT_MS of `rate`'s workers: how often a lease ends and the number is handed back. */
+  rateTimeoutMs: number;
 }
 
 export interface BenchContext extends BenchOptions {

@@ -16,10 +16,19 @@ export const RAMP_UP_MS = 2_000;
 export const CATCH_UP_MS = 100;
 
 /**
+ * Added to every window of R starts (R spacings of (1000 + margin) / R ms): a request reaches
+ * the provider a little after it starts, and not always equally late (the event loop, the
+ * socket), so starts exactly 1000 ms apart could arrive closer. The rate is 0.5 % under the
+ * limit for it.
+ */
+export const WINDOW_MARGIN_MS = 10;
+
+/**
  * When the sends of one number may start, for the lease holder of that number. Starts follow a
- * fractional schedule 1000 / maxPerSecond ms apart, so whole-millisecond clocks lose no rate,
- * and under a window rule: with R = maxPerSecond, start i is never earlier than 1000 ms after
- * start i − R, so no one-second window [t, t+1000) ever holds more than R starts. A start that
+ * fractional schedule (1000 + WINDOW_MARGIN_MS) / maxPerSecond ms apart, so whole-millisecond
+ * clocks lose no rate, and under a window rule: with R = maxPerSecond, start i is never earlier
+ * than 1000 ms (plus the margin) after start i − R, so no one-second window [t, t+1000) ever
+ * holds more than R starts. A start that
  * comes late (a timer fired late, the lane was recording) keeps its slot: the rate is not lost,
  * the window rule alone holds the next starts back. The schedule is handed to the next lease
  * holder (whatever process) as the sender's `next_send_at` (handOverAt), so the window holds
@@ -77,7 +86,7 @@ export class Pacer {
   /** The least time between two slots (0: no rate limit). */
   get spacingMs(): number {
     const { maxPerSecond } = this.current;
-    return maxPerSecond > 0 ? 1000 / maxPerSecond : 0;
+    return maxPerSecond > 0 ? (1000 + WINDOW_MARGIN_MS) / maxPerSecond : 0;
   }
 
   /** A send started at `at` (never before nextStartAt). */
@@ -115,12 +124,12 @@ export class Pacer {
     this.#slowdownAt = at;
   }
 
-  /** R starts per window of R × spacing ms (1000 ms for a whole rate; slowed-down rates may be fractional). */
+  /** R starts per window of R spacings (1000 ms and the margin for a whole rate; slowed-down rates may be fractional). */
   #window(): { starts: number; ms: number } {
     const { maxPerSecond } = this.current;
     if (maxPerSecond <= 0) return { starts: 0, ms: 0 };
     const starts = Math.max(1, Math.floor(maxPerSecond));
-    return { starts, ms: (starts * 1000) / maxPerSecond };
+    return { starts, ms: starts * this.spacingMs };
   }
 
   #pause(): number {

@@ -53,10 +53,10 @@ export interface SenderRunContext {
  * to `maxInFlight` requests at once, started no faster than the Pacer allows; at no moment are
  * more than `maxInFlight` of its recipients claimed (`sending`), so a crash leaves at most that
  * many "delivery unknown". Finished outcomes are recorded and the next recipients claimed in one
- * commit, which runs while the sends already claimed go on: one commit at a time, each covering
- * every outcome that came in while the previous one ran, and claiming a little ahead of the
- * starts (CLAIM_AHEAD_MS) so that a start need not wait for it. An outcome is in the database
- * before it is counted in metrics.
+ * commit, which runs while the sends already claimed go on: one commit at a time, once half the
+ * slots' worth is waiting (#commitDue), claiming a little ahead of the starts (CLAIM_AHEAD_MS)
+ * so that a start need not wait for it. An outcome is in the database before it is counted in
+ * metrics.
  */
 export class SenderRun {
   readonly #ctx: SenderRunContext;
@@ -103,7 +103,7 @@ export class SenderRun {
       this.#startDue(now);
       if (!this.#committing) {
         const claim = this.#claimable(now);
-        if (this.#done.length > 0 || claim > 0) {
+        if (this.#commitDue(claim)) {
           this.#committing = this.#commit(claim).then(
             () => this.#commitEnded(undefined),
             (error: unknown) => this.#commitEnded({ error }),
@@ -124,6 +124,19 @@ export class SenderRun {
     }
     await this.#handBack();
     return this.#claimedAny;
+  }
+
+  /**
+   * Whether to commit now, given `claim` recipients claimable: when half the slots' worth of
+   * outcomes or claims is waiting (so that a commit covers several messages), when a paced
+   * number's queue is empty and its next start near, or when nothing else is going on.
+   */
+  #commitDue(claim: number): boolean {
+    const batch = Math.max(1, Math.ceil(this.#pacer.current.maxInFlight / 2));
+    const idle = this.#queued.length + this.#flying.size === 0;
+    if (this.#done.length >= batch || claim >= batch) return true;
+    if (claim > 0 && this.#queued.length === 0 && (idle || this.#pacer.spacingMs > 0)) return true;
+    return idle && this.#done.length > 0;
   }
 
   #commitEnded(failure: { error: unknown } | undefined): void {
@@ -217,6 +230,9 @@ export class SenderRun {
     // Taken out before the first await: sends that end meanwhile go to the next commit.
     const outcomes = this.#done;
     this.#done = [];
+    // The requests just started are written to their sockets on the next turn of the event
+    // loop; SQLite's commit holds the loop until the file is synced, so it goes after them.
+    await new Promise((resolve) => setImmediate(resolve));
     let attempt = 0;
     const committed = await this.#ctx.persist('record outcomes', () =>
       database.db.transaction().execute(async (trx) => {

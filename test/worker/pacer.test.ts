@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CATCH_UP_MS, Pacer, RAMP_UP_MS } from '../../src/worker/pacer.js';
+import { CATCH_UP_MS, Pacer, RAMP_UP_MS, WINDOW_MARGIN_MS } from '../../src/worker/pacer.js';
 import type { Pacing } from '../../src/senders/pacing.js';
 
 const OFFICIAL: Pacing = { maxInFlight: 8, maxPerSecond: 80, pauseMinMs: 0, pauseMaxMs: 0 };
@@ -47,11 +47,12 @@ describe('pacer: when one number may start its sends', () => {
       for (const perLease of [1, 3, 8, 33]) {
         const starts = startsAcrossHandOvers(pacing, rate * 5, perLease);
         assert.ok(busiestSecond(starts) <= rate, `${perLease} per lease: ${busiestSecond(starts)} in one second`);
-        // A hand-over rounds the schedule up to a whole millisecond: under a millisecond lost per lease.
+        // Starts are (1000 + WINDOW_MARGIN_MS) / rate apart; a hand-over rounds the schedule up to a
+        // whole millisecond: at most 2 ms lost per lease.
         const span = starts.at(-1)! - starts[0]!;
         const leases = Math.ceil(starts.length / perLease);
-        assert.ok(span < 5000 + leases, `${perLease} per lease: span ${span} ms`);
-        if (perLease >= 8) assert.equal(busiestSecond(starts), rate, `${perLease} per lease: full rate`);
+        assert.ok(span < 5 * (1000 + WINDOW_MARGIN_MS) + 2 * leases, `${perLease} per lease: span ${span} ms`);
+        if (perLease >= 33 && rate <= 80) assert.equal(busiestSecond(starts), rate, `${perLease} per lease: full rate`);
       }
     });
   }
@@ -63,10 +64,11 @@ describe('pacer: when one number may start its sends', () => {
     for (const perLease of [5, 40, 400, 1_200, 100_000]) {
       const starts = startsAcrossHandOvers(OFFICIAL, 12_000, perLease, jitter);
       assert.ok(busiestSecond(starts) <= 80, `${perLease} per lease: ${busiestSecond(starts)} in one second`);
-      // A hand-over carries one time, so it keeps the lateness of the last second's latest start:
-      // a little rate is lost with each one (leases are 15 s by default).
+      // The margin takes 0.5 %; where the window rule holds a start back, that start's own lateness
+      // is lost; and a hand-over carries one time, so it keeps the lateness of the last second's
+      // latest start (leases are 15 s by default, 1,200 starts at 80/s).
       const mean = meanRate(starts, 80);
-      if (perLease >= 400) assert.ok(mean >= 79.2 && mean <= 80, `${perLease} per lease: ${mean.toFixed(2)}/s`);
+      if (perLease >= 1_200) assert.ok(mean >= 78.8 && mean <= 80, `${perLease} per lease: ${mean.toFixed(2)}/s`);
     }
   });
 
@@ -79,9 +81,12 @@ describe('pacer: when one number may start its sends', () => {
       starts.push(at);
     }
     assert.ok(busiestSecond(starts) <= 80);
-    // After a gap of a second only CATCH_UP_MS is made up: 8 starts at once, then one spacing apart again.
-    const catchUp = Math.floor(CATCH_UP_MS / 12.5);
-    assert.deepEqual(starts.slice(100, 100 + catchUp + 3).map((t) => t - starts[100]!), [...Array(catchUp).fill(0), 0, 13, 25].slice(0, catchUp + 3));
+    // After a gap of a second only CATCH_UP_MS is made up: a few starts at once, then one spacing apart again.
+    const spacing = (1000 + WINDOW_MARGIN_MS) / 80;
+    const burst = starts.slice(100).filter((t) => t === starts[100]).length;
+    assert.ok(burst >= 2 && burst <= Math.ceil(CATCH_UP_MS / spacing) + 1, `${burst} at once`);
+    const gaps = starts.slice(100 + burst, 100 + burst + 6).map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!)).slice(1);
+    assert.ok(gaps.every((g) => g >= 12 && g <= 13), gaps.join(', '));
   });
 
   it('hands over late enough that the next holder, starting on schedule, keeps the window', () => {
