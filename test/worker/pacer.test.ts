@@ -52,7 +52,7 @@ describe('pacer: when one number may start its sends', () => {
         const span = starts.at(-1)! - starts[0]!;
         const leases = Math.ceil(starts.length / perLease);
         assert.ok(span < 5 * (1000 + WINDOW_MARGIN_MS) + 2 * leases, `${perLease} per lease: span ${span} ms`);
-        if (perLease >= 33 && rate <= 80) assert.equal(busiestSecond(starts), rate, `${perLease} per lease: full rate`);
+        if (perLease >= 33 && rate <= 80) assert.ok(busiestSecond(starts) >= rate - 1, `${perLease} per lease: ${busiestSecond(starts)}, not the full rate`);
       }
     });
   }
@@ -64,11 +64,13 @@ describe('pacer: when one number may start its sends', () => {
     for (const perLease of [5, 40, 400, 1_200, 100_000]) {
       const starts = startsAcrossHandOvers(OFFICIAL, 12_000, perLease, jitter);
       assert.ok(busiestSecond(starts) <= 80, `${perLease} per lease: ${busiestSecond(starts)} in one second`);
-      // The margin takes 0.5 %; where the window rule holds a start back, that start's own lateness
-      // is lost; and a hand-over carries one time, so it keeps the lateness of the last second's
-      // latest start (leases are 15 s by default, 1,200 starts at 80/s).
+      // The margin caps the rate at 80 × 1000 / (1000 + WINDOW_MARGIN_MS); where the window rule
+      // holds a start back, that start's own lateness is lost; and a hand-over carries one time, so
+      // it keeps the lateness of the last second's latest start (leases are 15 s by default, 1,200
+      // starts at 80/s). The old pacer, restarting from every late start, made 70/s of this.
+      const cap = (80 * 1000) / (1000 + WINDOW_MARGIN_MS);
       const mean = meanRate(starts, 80);
-      if (perLease >= 1_200) assert.ok(mean >= 78.8 && mean <= 80, `${perLease} per lease: ${mean.toFixed(2)}/s`);
+      if (perLease >= 1_200) assert.ok(mean >= 0.99 * cap && mean <= cap, `${perLease} per lease: ${mean.toFixed(2)}/s`);
     }
   });
 
