@@ -28,7 +28,7 @@ const EnvSchema = Type.Object({
   WA_GATEWAY: Type.String({ default: 'log', pattern: '^[a-z0-9_-]+$' }),
   /**
    * Pacing of every sending number that sets none of its own (senders API); unset: the
-   * provider's default (senders/pacing.ts: Meta and Twilio 8 in flight at 80/s, no pause; the
+   * provider's default (senders/pacing.ts: Meta and Twilio 32 in flight at 80/s, no pause; the
    * one-phone gateways one at a time with a 3–5 s pause).
    */
   SEND_DELAY_MIN_MS: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400_000 })),

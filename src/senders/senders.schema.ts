@@ -28,7 +28,7 @@ const MaxInFlight = Nullable(
   Type.Integer({
     minimum: 1,
     maximum: MAX_IN_FLIGHT,
-    description: "Requests waiting for the provider's answer at once, at most. Null or absent: SEND_MAX_IN_FLIGHT, else the provider's default (Meta, Twilio 8; others 1).",
+    description: "Requests waiting for the provider's answer at once, at most. Null or absent: SEND_MAX_IN_FLIGHT, else the provider's default (Meta, Twilio 32; others 1).",
   }),
 );
 

@@ -46,7 +46,7 @@ describe('senders API: a rate per sending number', () => {
   it("shows each provider's default rate, and the log gateway's for the environment's sender", async () => {
     const m = await svc.api.post(SENDERS, meta());
     assert.equal(m.status, 201, JSON.stringify(m.body));
-    assert.deepEqual(rateOf(m.body.data), [8, 80, 0, 0]);
+    assert.deepEqual(rateOf(m.body.data), [32, 80, 0, 0]);
     assert.equal(m.body.data.slowed_down, null);
     const f = await svc.api.post(SENDERS, fonnte());
     assert.deepEqual(rateOf(f.body.data), [1, 1, 3000, 5000]);
@@ -66,8 +66,8 @@ describe('senders API: a rate per sending number', () => {
     const unlimited = await svc.api.patch(`${SENDERS}/${id}`, { max_per_second: 0 });
     assert.deepEqual(rateOf(unlimited.body.data), [20, 0, 0, 0]);
     const reset = await svc.api.patch(`${SENDERS}/${id}`, { max_in_flight: null, max_per_second: null });
-    assert.deepEqual(rateOf(reset.body.data), [8, 80, 0, 0]);
-    assert.deepEqual(rateOf((await svc.api.get(`${SENDERS}/${id}`)).body.data), [8, 80, 0, 0]);
+    assert.deepEqual(rateOf(reset.body.data), [32, 80, 0, 0]);
+    assert.deepEqual(rateOf((await svc.api.get(`${SENDERS}/${id}`)).body.data), [32, 80, 0, 0]);
   });
 
   it('refuses values out of range or of the wrong type with a 422 that stores nothing', async () => {
