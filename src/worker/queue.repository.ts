@@ -216,9 +216,17 @@ export async function queueDueScheduledBlasts(db: Kysely<DB>, now: number): Prom
   return rows.length;
 }
 
-export type ClaimedRecipient = { id: number; blast_id: number; customer_id: number; phone_number: string; attempts: number };
+/** What a send needs of a claimed recipient's customer (null: the customer was deleted). */
+export type ClaimedCustomer = { name: string; phone: string | null; status: string; attributes: unknown; opted_out_at: number | null };
 
-/** Moves up to `limit` due recipients of one blast from pending to sending, for this owner, while the blast is sending. */
+export type ClaimedRecipient = { id: number; blast_id: number; customer_id: number; phone_number: string; attempts: number; customer: ClaimedCustomer | null };
+
+/**
+ * Moves up to `limit` due recipients of one blast from pending to sending, for this owner, while
+ * the blast is sending, and answers them with their customers. On PostgreSQL that is one
+ * statement (the claim in a `WITH`, joined to the customers): each statement is a round trip,
+ * and the claim is in every commit of the send path.
+ */
 export async function claimRecipients(
   db: Kysely<DB>,
   engine: Engine,
@@ -232,7 +240,7 @@ export async function claimRecipients(
   // (applyCounterDeltas), and a key-share lock upgrades to that update without waiting for other
   // lanes' key-share locks (a FOR SHARE would: two lanes upgrading at once deadlock).
   const forShare = engine === 'postgres' ? sql`FOR KEY SHARE` : sql``;
-  const result = await sql<ClaimedRecipient>`
+  const update = sql`
     UPDATE whatsapp_blast_logs
     SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner}, sender_id = ${claim.senderId},
         lease_expires_at = ${claim.leaseExpiresAt}, updated_at = ${claim.now}
@@ -242,8 +250,34 @@ export async function claimRecipients(
       ORDER BY id LIMIT ${claim.limit} ${skipLocked})
     AND status = 'pending'
     AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${claim.blastId} AND status IN ('queued', 'processing') ${forShare})
-    RETURNING id, blast_id, customer_id, phone_number, attempts`.execute(db);
-  return result.rows.map((r) => ({ ...r, id: Number(r.id), blast_id: Number(r.blast_id), customer_id: Number(r.customer_id) })).sort((a, b) => a.id - b.id);
+    RETURNING id, blast_id, customer_id, phone_number, attempts`;
+  type Row = Omit<ClaimedRecipient, 'customer'> & { [K in keyof ClaimedCustomer as `c_${K}`]: ClaimedCustomer[K] } & { c_id: number | null };
+  let rows: Row[];
+  if (engine === 'postgres') {
+    rows = (
+      await sql<Row>`
+      WITH claimed AS (${update})
+      SELECT claimed.*, c.id AS c_id, c.name AS c_name, c.phone AS c_phone, c.status AS c_status, c.attributes AS c_attributes, c.opted_out_at AS c_opted_out_at
+      FROM claimed LEFT JOIN customers c ON c.id = claimed.customer_id`.execute(db)
+    ).rows;
+  } else {
+    const claimed = (await sql<Omit<ClaimedRecipient, 'customer'>>`${update}`.execute(db)).rows;
+    const customers = new Map((await loadCustomers(db, claimed.map((r) => Number(r.customer_id)))).map((c) => [Number(c.id), c]));
+    rows = claimed.map((r) => {
+      const c = customers.get(Number(r.customer_id));
+      return { ...r, c_id: c ? Number(c.id) : null, c_name: c?.name ?? '', c_phone: c?.phone ?? null, c_status: c?.status ?? '', c_attributes: c?.attributes ?? null, c_opted_out_at: c?.opted_out_at ?? null };
+    });
+  }
+  return rows
+    .map((r) => ({
+      id: Number(r.id),
+      blast_id: Number(r.blast_id),
+      customer_id: Number(r.customer_id),
+      phone_number: r.phone_number,
+      attempts: Number(r.attempts),
+      customer: r.c_id === null ? null : { name: r.c_name, phone: r.c_phone, status: r.c_status, attributes: r.c_attributes, opted_out_at: r.c_opted_out_at === null ? null : Number(r.c_opted_out_at) },
+    }))
+    .sort((a, b) => a.id - b.id);
 }
 
 /**
@@ -277,7 +311,7 @@ export async function loadBlastForSending(db: Kysely<DB>, blastId: number) {
     .executeTakeFirst();
 }
 
-export async function loadCustomers(db: Kysely<DB>, ids: number[]) {
+async function loadCustomers(db: Kysely<DB>, ids: number[]) {
   if (ids.length === 0) return [];
   return db.selectFrom('customers').select(['id', 'name', 'phone', 'status', 'attributes', 'opted_out_at']).where('id', 'in', ids).execute();
 }

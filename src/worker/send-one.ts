@@ -22,19 +22,16 @@ export interface SendResult {
   throttledMs?: number;
 }
 
-/** What claimed recipients need from the database before their sends: read with the claim, so a
- * database failure can only happen before anything was sent (then the claim is rolled back too). */
-export interface WindowData {
-  customers: Map<number, Awaited<ReturnType<typeof queue.loadCustomers>>[number]>;
-  blasts: Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>;
-}
+/** The blasts of claimed recipients, read with the claim (their customers come with the claim
+ * itself), so a database failure can only happen before anything was sent (then the claim is
+ * rolled back too). */
+export type WindowBlasts = Map<number, Awaited<ReturnType<typeof queue.loadBlastForSending>>>;
 
-/** The customers of `claimed`, and their blasts unless `known` has them already (a blast's message does not change while it sends). */
-export async function loadWindow(db: Kysely<DB>, claimed: queue.ClaimedRecipient[], known: WindowData['blasts'] = new Map()): Promise<WindowData> {
-  const customers = new Map((await queue.loadCustomers(db, claimed.map((c) => c.customer_id))).map((c) => [Number(c.id), c]));
-  const blasts: WindowData['blasts'] = new Map();
+/** The blasts of `claimed` that `known` does not have yet (a blast's message does not change while it sends). */
+export async function loadWindowBlasts(db: Kysely<DB>, claimed: queue.ClaimedRecipient[], known: WindowBlasts): Promise<WindowBlasts> {
+  const blasts: WindowBlasts = new Map();
   for (const blastId of new Set(claimed.map((c) => c.blast_id))) if (!known.has(blastId)) blasts.set(blastId, await queue.loadBlastForSending(db, blastId));
-  return { customers, blasts };
+  return blasts;
 }
 
 /**
@@ -42,12 +39,12 @@ export async function loadWindow(db: Kysely<DB>, claimed: queue.ClaimedRecipient
  * opted out, a placeholder without a value). Reads nothing from the database (an image's bytes
  * aside, whose failure is a "nothing was sent" failure).
  */
-export async function sendOne(deps: WorkerDeps, sender: SenderGateway, recipient: queue.ClaimedRecipient, data: WindowData): Promise<SendResult> {
+export async function sendOne(deps: WorkerDeps, sender: SenderGateway, recipient: queue.ClaimedRecipient, blasts: WindowBlasts): Promise<SendResult> {
   const { database, clock, logger, settings, metrics } = deps;
   const { gateway, secrets } = sender;
   const ref = { id: recipient.id, blastId: recipient.blast_id };
-  const blast = data.blasts.get(recipient.blast_id);
-  const customer = data.customers.get(recipient.customer_id);
+  const blast = blasts.get(recipient.blast_id);
+  const { customer } = recipient;
   if (!blast || !customer) return { outcome: { ...ref, kind: 'skipped', reason: 'the customer was deleted before the message was sent' }, requested: false };
   if (customer.opted_out_at !== null) return { outcome: { ...ref, kind: 'skipped', reason: OPTED_OUT }, requested: false };
   const rendered = renderMessage(blast, customerValues(customer));

@@ -5,7 +5,7 @@ import type { Pacing } from '../senders/pacing.js';
 import type { SenderGateway } from '../senders/sender-gateways.js';
 import { Pacer } from './pacer.js';
 import * as queue from './queue.repository.js';
-import { loadWindow, sendOne, type SendResult, type WindowData } from './send-one.js';
+import { loadWindowBlasts, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
 import { WorkSignal } from './work-signal.js';
 import type { WorkerDeps } from './worker.js';
 
@@ -64,7 +64,8 @@ export class SenderRun {
   readonly #ended = new WorkSignal();
   /** Claimed, not started. */
   #queued: queue.ClaimedRecipient[] = [];
-  #data: WindowData = { customers: new Map(), blasts: new Map() };
+  /** The blasts of the recipients claimed, as their sends need them. */
+  #blasts: WindowBlasts = new Map();
   /** Started, not finished. */
   #flying = new Set<number>();
   /** Finished, not yet recorded. */
@@ -97,7 +98,13 @@ export class SenderRun {
     // Nothing may await between reading the state and waiting on #ended: a send or commit that
     // ends meanwhile would notify nobody.
     for (;;) {
-      if (this.#commitFailure) throw this.#commitFailure.error;
+      if (this.#commitFailure) {
+        // Nothing more starts; the sends in flight end first, so the number is never handed on
+        // with requests of ours still out (its in-flight limit and its window hold).
+        if (this.#flying.size === 0) throw this.#commitFailure.error;
+        await this.#ended.wait(this.#ctx.deps.settings.gatewayTimeoutMs);
+        continue;
+      }
       const now = clock.now();
       if (this.#mustStopStarting()) this.#releaseQueued();
       this.#startDue(now);
@@ -188,7 +195,7 @@ export class SenderRun {
       const recipient = this.#queued.shift()!;
       this.#flying.add(recipient.id);
       this.#pacer.started(now);
-      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#data).then(
+      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#blasts).then(
         (result) => this.#finished(recipient.id, result),
         // sendOne classifies every gateway failure; anything else is a bug, and the send may have happened.
         (error: unknown) => {
@@ -240,7 +247,7 @@ export class SenderRun {
         // A retry after a commit whose answer was lost: its claims may have happened; hand them back.
         if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
         const counts = await queue.recordOutcomes(trx, owner, outcomes, now);
-        const next = claim === 0 ? { claimed: [], leaseExpiresAt: undefined, data: undefined, kept: true, checkedAt: undefined } : await this.#claimNext(trx, now, claim);
+        const next = claim === 0 ? { claimed: [], leaseExpiresAt: undefined, blasts: undefined, kept: true, checkedAt: undefined } : await this.#claimNext(trx, now, claim);
         // Last: every lane of a blast updates its counters' row and holds it until the commit.
         await queue.applyCounterDeltas(trx, counts, now);
         return next;
@@ -253,12 +260,11 @@ export class SenderRun {
     if (claim > 0 && committed.claimed.length === 0) this.#noMoreClaims = true;
     if (!committed.kept) this.#noMoreClaims = true;
     if (committed.checkedAt !== undefined) this.#senderCheckedAt = committed.checkedAt;
-    if (committed.data) {
+    if (committed.blasts) {
       // Their first claims started the blasts that were queued: no more locking them to start them.
       const started = new Set(committed.claimed.map((r) => r.blast_id));
       for (const blast of this.#ctx.blasts) if (started.has(blast.id)) blast.status = 'processing';
-      for (const [id, c] of committed.data.customers) this.#data.customers.set(id, c);
-      for (const [id, b] of committed.data.blasts) this.#data.blasts.set(id, b);
+      for (const [id, b] of committed.blasts) this.#blasts.set(id, b);
       this.#queued.push(...committed.claimed);
       this.#claimedAny = true;
     }
@@ -270,7 +276,7 @@ export class SenderRun {
     const checks = now - this.#senderCheckedAt >= SENDER_CHECK_MS;
     const kept = !checks || (await queue.keepSenderLease(trx, { id: sender.id, owner, now, expiresAt: now + leaseMs }));
     const claimed = kept ? await this.#claim(trx, now, now + leaseMs, claim) : [];
-    return { claimed, leaseExpiresAt: now + leaseMs, data: claimed.length > 0 ? await loadWindow(trx, claimed, this.#data.blasts) : undefined, kept, checkedAt: checks ? now : undefined };
+    return { claimed, leaseExpiresAt: now + leaseMs, blasts: claimed.length > 0 ? await loadWindowBlasts(trx, claimed, this.#blasts) : undefined, kept, checkedAt: checks ? now : undefined };
   }
 
   /** When the first claim held runs out (a lease's length from now when none is held). */
