@@ -238,7 +238,7 @@ export const en = {
   'senders.pauseHint': "A random pause in this range between two messages from this number. Empty: the service's default.",
   'senders.maxInFlight': "Messages at once",
   'senders.maxPerSecond': "Messages per second, at most",
-  'senders.rateHint': "How fast this number may send. Empty: the service's default for its provider (Meta, Twilio: 8 at once, 80 per second; others: 1 at once, 1 per second); 0 per second: no per-second limit.",
+  'senders.rateHint': "How fast this number may send. Empty: the service's default for its provider (Meta, Twilio: 32 at once, 80 per second; others: 1 at once, 1 per second); 0 per second: no per-second limit.",
   'senders.rate': "{inFlight} at once, ≤ {perSecond}/s",
   'senders.rateUnlimited': "{inFlight} at once, no per-second limit",
   'senders.slowedDown': "slowed to {perSecond}/s by the provider",

@@ -237,7 +237,7 @@ export const id: Record<MessageKey, string> = {
   'senders.pauseHint': "Jeda acak dalam rentang ini di antara dua pesan dari nomor ini. Kosong: bawaan layanan.",
   'senders.maxInFlight': "Pesan sekaligus",
   'senders.maxPerSecond': "Pesan per detik, paling banyak",
-  'senders.rateHint': "Seberapa cepat nomor ini boleh mengirim. Kosong: bawaan layanan untuk penyedianya (Meta, Twilio: 8 sekaligus, 80 per detik; lainnya: 1 sekaligus, 1 per detik); 0 per detik: tanpa batas per detik.",
+  'senders.rateHint': "Seberapa cepat nomor ini boleh mengirim. Kosong: bawaan layanan untuk penyedianya (Meta, Twilio: 32 sekaligus, 80 per detik; lainnya: 1 sekaligus, 1 per detik); 0 per detik: tanpa batas per detik.",
   'senders.rate': "{inFlight} sekaligus, ≤ {perSecond}/detik",
   'senders.rateUnlimited': "{inFlight} sekaligus, tanpa batas per detik",
   'senders.slowedDown': "diperlambat ke {perSecond}/detik oleh penyedia",
