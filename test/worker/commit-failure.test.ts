@@ -1,0 +1,68 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { mobileNumber, startTestService, type TestService } from '../helpers.js';
+import { startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
+
+const TOKEN = 'commit-failure-test-meta-token';
+
+/**
+ * A run whose commit fails for a reason other than the database being unreachable (here a
+ * trigger refuses to record "sent") ends, and its lane takes the number again. It must let its
+ * own requests in flight end first: handed on at once, the number would have more requests out
+ * than its max_in_flight (the old ones and the next run's).
+ */
+describe('worker: a commit that fails', () => {
+  let fake: FakeMeta;
+  let svc: TestService;
+  before(async () => {
+    let sends = 0;
+    fake = await startFakeMeta({
+      accessToken: TOKEN,
+      latencyMs: 30,
+      // The third and fourth sends hang until the adapter's time-out (GATEWAY_TIMEOUT_MS, 2 s).
+      behaviour: (request) => (request.path.endsWith('/messages') && [3, 4].includes(++sends) ? 'hang' : undefined),
+    });
+    svc = await startTestService({
+      WA_GATEWAY: 'meta',
+      META_ACCESS_TOKEN: TOKEN,
+      META_PHONE_NUMBER_ID: fake.phoneNumberId,
+      META_API_BASE_URL: fake.url,
+      SEND_DELAY_MIN_MS: undefined,
+      SEND_DELAY_MAX_MS: undefined,
+      SEND_MAX_PER_SECOND: '0',
+      SEND_MAX_IN_FLIGHT: '4',
+    });
+    const { db, engine } = svc.service.database;
+    if (engine === 'postgres') {
+      await sql`CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.status = 'sent' THEN RAISE EXCEPTION 'injected: recording a send fails'; END IF; RETURN NEW; END $$`.execute(db);
+      await sql`CREATE TRIGGER refuse_sent BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW EXECUTE FUNCTION refuse_sent()`.execute(db);
+    } else {
+      await sql`CREATE TRIGGER refuse_sent BEFORE UPDATE OF status ON whatsapp_blast_logs WHEN NEW.status = 'sent'
+        BEGIN SELECT RAISE(ABORT, 'injected: recording a send fails'); END`.execute(db);
+    }
+  });
+  after(async () => {
+    await svc.stop();
+    await fake.close();
+  });
+
+  it('lets its sends in flight end before the number is taken again: never more than max_in_flight at the provider', async () => {
+    const customers = await svc.api.createCustomers(Array.from({ length: 20 }, (_, i) => ({ name: `C${i}`, phone: mobileNumber(7100 + i) })));
+    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const sends = () => fake.requests.filter((r) => r.path.endsWith('/messages')).length;
+    for (const deadline = Date.now() + 10_000; sends() < 4 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sends(), 4);
+    // The first two answers' commit fails at once; the lane polls every 50 ms. Two sends are
+    // still out for 2 s: nothing more may start meanwhile.
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(sends(), 4, 'no new send while the failed run still had two out');
+    // Once they have timed out, the lane goes on (and fails again): still never more than 4 out.
+    for (const deadline = Date.now() + 10_000; sends() < 8 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(sends() >= 8, `${sends()} sends`);
+    assert.ok(svc.logs.some((l) => l.includes('injected: recording a send fails')), 'the commit failed, and the run with it');
+    assert.ok(fake.peakInFlight <= 4, `${fake.peakInFlight} in flight at once`);
+  });
+});
