@@ -16,6 +16,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { GroupCommit } from './group-commit.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type Engine = 'postgres' | 'sqlite';
@@ -23,6 +24,12 @@ export type Engine = 'postgres' | 'sqlite';
 export interface Database {
   db: Kysely<DB>;
   engine: Engine;
+  /**
+   * A transaction whose commit may be shared with others asked for at the same moment (the
+   * sending lanes' frequent small commits): one fsync for many on SQLite (GroupCommit); on
+   * PostgreSQL a transaction of its own, as the server groups concurrent commits itself.
+   */
+  sharedCommit<T>(work: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -72,7 +79,7 @@ export function connect(options: ConnectOptions): Database {
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', (error: Error) => options.onConnectionError?.(error)));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
-    return { db, engine: 'postgres', close: () => db.destroy() };
+    return { db, engine: 'postgres', sharedCommit: (work) => db.transaction().execute(work), close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, 'whatsapp-blast.db');
@@ -89,7 +96,8 @@ export function connect(options: ConnectOptions): Database {
   // stay in the operating system's cache anyway.
   sqlite.pragma('cache_size = -2000');
   const db = new Kysely<DB>({ dialect: new LockingSqliteDialect({ database: withStatementCache(sqlite) }), log });
-  return { db, engine: 'sqlite', close: () => db.destroy() };
+  const group = new GroupCommit(db);
+  return { db, engine: 'sqlite', sharedCommit: (work) => group.run(work), close: () => db.destroy() };
 }
 
 /**

@@ -237,12 +237,11 @@ export class SenderRun {
     // Taken out before the first await: sends that end meanwhile go to the next commit.
     const outcomes = this.#done;
     this.#done = [];
-    // The requests just started are written to their sockets on the next turn of the event
-    // loop; SQLite's commit holds the loop until the file is synced, so it goes after them.
-    await new Promise((resolve) => setImmediate(resolve));
     let attempt = 0;
     const committed = await this.#ctx.persist('record outcomes', () =>
-      database.db.transaction().execute(async (trx) => {
+      // Shared with other lanes' commits on SQLite: its commit runs at the end of this turn of
+      // the event loop, after the requests just started are written to their sockets.
+      database.sharedCommit(async (trx) => {
         const now = clock.now();
         // A retry after a commit whose answer was lost: its claims may have happened; hand them back.
         if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
@@ -310,7 +309,7 @@ export class SenderRun {
     this.#done = [];
     const reason = this.#accountFailure;
     await this.#ctx.persist('record outcomes', () =>
-      database.db.transaction().execute(async (trx) => {
+      database.sharedCommit(async (trx) => {
         const now = clock.now();
         const counts = await queue.recordOutcomes(trx, owner, outcomes, now);
         // Claims whose commit answer was lost: nothing of this run is in flight any more.
