@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
-import type { EventType, NewEvent } from './event-types.js';
+import type { NewEvent } from './event-types.js';
 
 /**
  * The outbox: one `webhook_deliveries` row per event and subscription that wants it. Rows are
@@ -10,41 +10,32 @@ import type { EventType, NewEvent } from './event-types.js';
  * exists exactly when its change committed; the workers deliver them afterwards (delivery.ts).
  */
 
-const INSERT_CHUNK = 200;
+/** Events per INSERT: four parameters each, well inside SQLite's limit on parameters. */
+const INSERT_CHUNK = 500;
 
 /**
  * Writes `events` for every active subscription that wants them, in the caller's transaction.
  * Without such a subscription nothing is written: events from before a subscription exists
- * are not kept. The subscription read is inside the transaction, so it is exact (no stale cache:
- * an event that commits after a subscription is created is always kept) and costs one read of
- * a table of a few rows.
+ * are not kept. The subscriptions are read by the INSERT itself, inside the transaction, so it is
+ * exact (no stale cache: an event that commits after a subscription is created is always kept)
+ * and costs no round trip of its own: the sending lanes record events in every commit.
  */
 export async function recordEvents(db: Kysely<DB>, events: NewEvent[], now: number): Promise<void> {
-  if (events.length === 0) return;
-  const subscriptions = await db.selectFrom('webhook_subscriptions').select(['id', 'events']).where('active', '=', 1).execute();
-  if (subscriptions.length === 0) return;
-  const wanted = subscriptions.map((s) => ({ id: Number(s.id), types: new Set(JSON.parse(s.events) as EventType[]) }));
   const createdAt = new Date(now).toISOString();
-  const rows = [];
-  for (const event of events) {
-    const takers = wanted.filter((s) => s.types.has(event.type));
-    if (takers.length === 0) continue;
-    const eventId = randomUUID();
-    const payload = JSON.stringify({ id: eventId, type: event.type, created_at: createdAt, data: event.data });
-    for (const subscription of takers) {
-      rows.push({
-        subscription_id: subscription.id,
-        event_id: eventId,
-        type: event.type,
-        blast_id: event.blastId ?? null,
-        payload,
-        created_at: now,
-        pending_since: now,
-      });
-    }
-  }
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db.insertInto('webhook_deliveries').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+    const rows = events.slice(i, i + INSERT_CHUNK).map((event, order) => {
+      const eventId = randomUUID();
+      const payload = JSON.stringify({ id: eventId, type: event.type, created_at: createdAt, data: event.data });
+      return sql`(${order}, ${eventId}, ${event.type}, ${event.blastId ?? null}, ${payload})`;
+    });
+    // VALUES columns are column1… on both engines. A subscription's `events` is a JSON array of
+    // type names, which contain no LIKE wildcards: '"message.sent"' matches that one type only.
+    await sql`
+      INSERT INTO webhook_deliveries (subscription_id, event_id, type, blast_id, payload, created_at, pending_since)
+      SELECT s.id, e.column2, e.column3, CAST(e.column4 AS bigint), e.column5, CAST(${now} AS bigint), CAST(${now} AS bigint)
+      FROM (VALUES ${sql.join(rows)}) AS e
+      JOIN webhook_subscriptions s ON s.active = 1 AND s.events LIKE '%"' || e.column3 || '"%'
+      ORDER BY CAST(e.column1 AS integer), s.id`.execute(db);
   }
 }
 
