@@ -14,8 +14,9 @@ interface Waiting {
  * transaction, each inside its own savepoint, so that they share one commit and its fsync.
  *
  * Why: the sending lanes of a process share SQLite's one connection, and each lane commits its
- * outcomes before its next send (the crash rule). One fsync per lane per message made eight
- * numbers slower than one (docs/benchmarks.md); a shared commit costs one fsync for them all.
+ * outcomes before its next send (the crash rule). With an fsync per lane per message, eight
+ * numbers sent barely faster than one; sharing the commits made them 1.5–2× as fast
+ * (docs/benchmarks.md).
  *
  * A work that throws is rolled back to its savepoint and rejects alone; the others commit. A
  * work resolves only once the commit that holds it has ended, so nothing it wrote is reported

@@ -10,7 +10,7 @@ import type { NewEvent } from './event-types.js';
  * exists exactly when its change committed; the workers deliver them afterwards (delivery.ts).
  */
 
-/** Events per INSERT: four parameters each, well inside SQLite's limit on parameters. */
+/** Events per INSERT: five parameters each, well inside SQLite's limit on parameters. */
 const INSERT_CHUNK = 500;
 
 /**
