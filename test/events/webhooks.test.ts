@@ -98,10 +98,14 @@ describe('outbound webhooks: every event, signed, in order', () => {
     assert.match(events.find((e) => e.type === 'sender.paused')!.data.reason, /device disconnected/);
     assert.deepEqual(ofBlast(events, d).map((e) => [e.type, e.data.paused_by]), [['blast.paused', 'admin']]);
 
-    const deliveries = await svc.api.get(`/api/v1/webhooks/${subscription.id}/deliveries?per_page=100`);
-    assert.equal(deliveries.status, 200);
+    // The receiver holds the last event before the service has read its answer and marked it.
+    const deliveries = await waitFor(async () => {
+      const page = await svc.api.get(`/api/v1/webhooks/${subscription.id}/deliveries?per_page=100`);
+      assert.equal(page.status, 200);
+      return page.body.data.some((x: any) => x.status === 'pending') ? undefined : page;
+    }, 10_000, 'every delivery marked');
     assert.equal(deliveries.body.meta.total, events.length);
-    assert.ok(deliveries.body.data.every((x: any) => x.status === 'delivered' && x.attempts === 1 && x.last_error === null));
+    assert.ok(deliveries.body.data.every((x: any) => x.status === 'delivered' && x.attempts === 1 && x.last_error === null), JSON.stringify(deliveries.body.data.filter((x: any) => x.status !== 'delivered' || x.attempts !== 1)));
   });
 });
 
