@@ -18,7 +18,7 @@ export const CATCH_UP_MS = 100;
 /**
  * Added to every window of R starts (R spacings of (1000 + margin) / R ms): a request reaches
  * the provider a little after it starts, and not always equally late (the event loop, the
- * socket), so starts exactly 1000 ms apart could arrive closer. The rate is 0.5 % under the
+ * socket), so starts exactly 1000 ms apart could arrive closer. The rate is 1 % under the
  * limit for it.
  */
 export const WINDOW_MARGIN_MS = 10;
