@@ -10,10 +10,18 @@ export const RAMP_UP_MS = 2_000;
 
 /**
  * Up to this much of a start's lateness is made up by the starts after it, which may then come
- * closer together than the spacing (never more than the rate in any one-second window). A
+ * closer together than the spacing (CATCH_UP_SPACING; never more than the rate in any one-second window). A
  * longer gap (nothing to send, every slot busy) is not made up with a burst.
  */
 export const CATCH_UP_MS = 100;
+
+/**
+ * Made-up starts come at least this share of a spacing apart (at twice the rate), never all at
+ * once. A burst of starts left together and reached the provider within a few ms, and the window
+ * rule lets a burst through again one window later (its starts are a window after the first
+ * burst's): with the requests' uneven delays the provider then saw up to 88 in one second.
+ */
+export const CATCH_UP_SPACING = 0.5;
 
 /**
  * Added to every window of R starts (R spacings of (1000 + margin) / R ms): a request reaches
@@ -63,7 +71,8 @@ export class Pacer {
   get nextStartAt(): number {
     const { starts, ms } = this.#window();
     const windowFloor = starts > 0 && this.#recent.length >= starts ? this.#recent[this.#recent.length - starts]! + ms : -Infinity;
-    return Math.ceil(Math.max(this.#next, windowFloor));
+    const catchUpFloor = (this.#recent.at(-1) ?? -Infinity) + this.spacingMs * CATCH_UP_SPACING;
+    return Math.ceil(Math.max(this.#next, windowFloor, catchUpFloor));
   }
 
   /**

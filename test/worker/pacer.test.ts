@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CATCH_UP_MS, Pacer, RAMP_UP_MS, WINDOW_MARGIN_MS } from '../../src/worker/pacer.js';
+import { CATCH_UP_MS, CATCH_UP_SPACING, Pacer, RAMP_UP_MS, WINDOW_MARGIN_MS } from '../../src/worker/pacer.js';
 import type { Pacing } from '../../src/senders/pacing.js';
 
 const OFFICIAL: Pacing = { maxInFlight: 8, maxPerSecond: 80, pauseMinMs: 0, pauseMaxMs: 0 };
@@ -74,7 +74,7 @@ describe('pacer: when one number may start its sends', () => {
     }
   });
 
-  it('a long gap is not made up with a burst: at most CATCH_UP_MS of it', () => {
+  it('a long gap is not made up with a burst: at most CATCH_UP_MS of it, at twice the rate', () => {
     const pacer = new Pacer(OFFICIAL, { nextStartAt: 0, slowdown: 0, slowdownAt: null });
     const starts: number[] = [];
     for (let i = 0; i < 200; i++) {
@@ -83,12 +83,16 @@ describe('pacer: when one number may start its sends', () => {
       starts.push(at);
     }
     assert.ok(busiestSecond(starts) <= 80);
-    // After a gap of a second only CATCH_UP_MS is made up: a few starts at once, then one spacing apart again.
+    // After a gap of a second only CATCH_UP_MS is made up, by starts half a spacing apart (never
+    // two at once), then one spacing apart again.
     const spacing = (1000 + WINDOW_MARGIN_MS) / 80;
-    const burst = starts.slice(100).filter((t) => t === starts[100]).length;
-    assert.ok(burst >= 2 && burst <= Math.ceil(CATCH_UP_MS / spacing) + 1, `${burst} at once`);
-    const gaps = starts.slice(100 + burst, 100 + burst + 6).map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!)).slice(1);
-    assert.ok(gaps.every((g) => g >= 12 && g <= 13), gaps.join(', '));
+    const gaps = starts.slice(100).map((t, i, all) => (i === 0 ? 0 : t - all[i - 1]!)).slice(1);
+    const madeUp = gaps.findIndex((g) => g >= 12);
+    // Whole-millisecond starts: each made-up start comes ceil(spacing / 2) = 7 ms after the last.
+    const gained = spacing - Math.ceil(spacing * CATCH_UP_SPACING);
+    assert.ok(madeUp >= 2 && madeUp <= Math.ceil(CATCH_UP_MS / gained) + 1, `${madeUp} starts closer than a spacing: ${gaps.slice(0, 20).join(', ')}`);
+    assert.ok(gaps.slice(0, madeUp).every((g) => g >= Math.floor(spacing * CATCH_UP_SPACING) && g < 12), gaps.slice(0, madeUp).join(', '));
+    assert.ok(gaps.slice(madeUp, madeUp + 6).every((g) => g >= 12 && g <= 13), gaps.slice(madeUp, madeUp + 6).join(', '));
   });
 
   it('hands over late enough that the next holder, starting on schedule, keeps the window', () => {
