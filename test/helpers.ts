@@ -9,6 +9,8 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startService, type RunningService } from '../src/server.js';
 import type { Clock } from '../src/clock.js';
+import { connect, type ConnectOptions, type Database } from '../src/db/connection.js';
+import { migrateToLatest } from '../src/db/migrate.js';
 
 /**
  * Every test file gets its own database: a fresh PostgreSQL database when DATABASE_URL is set
@@ -43,6 +45,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh test database, migrated and opened (with `options`) for tests at the repository level; `close` closes and drops it. */
+export async function openMigratedDatabase(options: Partial<ConnectOptions> = {}): Promise<{ testDb: TestDatabase; database: Database; close(): Promise<void> }> {
+  const testDb = await createTestDatabase();
+  const database = connect({ databaseUrl: testDb.url, dataDir: testDb.dataDir, ...options });
+  await migrateToLatest(database);
+  return {
+    testDb,
+    database,
+    close: async () => {
+      await database.close();
+      await testDb.drop();
     },
   };
 }

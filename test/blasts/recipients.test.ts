@@ -1,10 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Database } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/connection.js';
 import { countAudience, OPTED_OUT } from '../../src/blasts/recipients.repository.js';
 import { expandNextBlast } from '../../src/worker/expansion.js';
-import { createTestDatabase, mobileNumber, type TestDatabase } from '../helpers.js';
+import { mobileNumber, openMigratedDatabase } from '../helpers.js';
 
 /**
  * The expansion's rules at the repository level, where every case can be set up exactly: who is
@@ -13,17 +12,12 @@ import { createTestDatabase, mobileNumber, type TestDatabase } from '../helpers.
  * count agrees with what the expansion then writes.
  */
 describe('resolving a blast audience into recipients', () => {
-  let testDb: TestDatabase;
   let database: Database;
+  let close: () => Promise<void>;
   before(async () => {
-    testDb = await createTestDatabase();
-    database = connect({ databaseUrl: testDb.url, dataDir: testDb.dataDir });
-    await migrateToLatest(database);
+    ({ database, close } = await openMigratedDatabase());
   });
-  after(async () => {
-    await database.close();
-    await testDb.drop();
-  });
+  after(() => close());
 
   async function customer(name: string, status: string, phone: string | null, optedOut = false): Promise<number> {
     const now = Date.now();

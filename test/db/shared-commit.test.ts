@@ -2,26 +2,21 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { connect, type Database } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { createTestDatabase, ENGINE, type TestDatabase } from '../helpers.js';
+import { ENGINE, openMigratedDatabase, type TestDatabase } from '../helpers.js';
 
 // The sending lanes' commits (database.sharedCommit), on the engine of this run: SQLite shares
 // one commit among the lanes that ask at once; PostgreSQL gives each its own transaction.
 describe(`shared commits (${ENGINE})`, () => {
   let testDb: TestDatabase;
   let database: Database;
+  let close: () => Promise<void>;
   const statements: string[] = [];
   before(async () => {
-    testDb = await createTestDatabase();
     // Every statement is "slow" at 0 ms: the log shows where the transactions begin.
-    database = connect({ databaseUrl: testDb.url, dataDir: testDb.dataDir, slowQueryMs: 0, onSlowQuery: (text) => statements.push(text.trim().toLowerCase()) });
-    await migrateToLatest(database);
+    ({ testDb, database, close } = await openMigratedDatabase({ slowQueryMs: 0, onSlowQuery: (text) => statements.push(text.trim().toLowerCase()) }));
     await sql`CREATE TABLE shared_commit_probe (id INTEGER PRIMARY KEY, v TEXT NOT NULL)`.execute(database.db);
   });
-  after(async () => {
-    await database.close();
-    await testDb.drop();
-  });
+  after(() => close());
 
   const insert = (id: number) => (trx: Database['db']) => sql`INSERT INTO shared_commit_probe (id, v) VALUES (${id}, ${`v${id}`})`.execute(trx).then(() => id);
   const stored = async () => (await sql<{ id: number }>`SELECT id FROM shared_commit_probe ORDER BY id`.execute(database.db)).rows.map((r) => Number(r.id));

@@ -1,23 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, type Database } from '../../src/db/connection.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/connection.js';
 import { recordEvents } from '../../src/events/outbox.repository.js';
-import { createTestDatabase, ENGINE, type TestDatabase } from '../helpers.js';
+import { ENGINE, openMigratedDatabase } from '../helpers.js';
 
 // recordEvents picks the subscriptions inside its INSERT: which ones get which event, in order.
 describe(`the outbox (${ENGINE})`, () => {
-  let testDb: TestDatabase;
   let database: Database;
+  let close: () => Promise<void>;
   before(async () => {
-    testDb = await createTestDatabase();
-    database = connect({ databaseUrl: testDb.url, dataDir: testDb.dataDir });
-    await migrateToLatest(database);
+    ({ database, close } = await openMigratedDatabase());
   });
-  after(async () => {
-    await database.close();
-    await testDb.drop();
-  });
+  after(() => close());
 
   const subscribe = async (events: string[], active = 1) =>
     Number(
