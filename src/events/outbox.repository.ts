@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
 import type { NewEvent } from './event-types.js';
@@ -21,23 +21,39 @@ const INSERT_CHUNK = 500;
  * and costs no round trip of its own: the sending lanes record events in every commit.
  */
 export async function recordEvents(db: Kysely<DB>, events: NewEvent[], now: number): Promise<void> {
-  const createdAt = new Date(now).toISOString();
-  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-    const rows = events.slice(i, i + INSERT_CHUNK).map((event, order) => {
-      const eventId = randomUUID();
-      const payload = JSON.stringify({ id: eventId, type: event.type, created_at: createdAt, data: event.data });
-      return sql`(${order}, ${eventId}, ${event.type}, ${event.blastId ?? null}, ${payload})`;
-    });
+  const rows = outboxRows(events, now);
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const values = rows.slice(i, i + INSERT_CHUNK).map((row, order) => sql`(${order}, ${row.eventId}, ${row.type}, ${row.blastId}, ${row.payload})`);
     // VALUES columns are column1… on both engines. A subscription's `events` is a JSON array of
     // type names, which contain no LIKE wildcards: '"message.sent"' matches that one type only.
     await sql`
       INSERT INTO webhook_deliveries (subscription_id, event_id, type, blast_id, payload, created_at, pending_since)
       SELECT s.id, e.column2, e.column3, CAST(e.column4 AS bigint), e.column5, CAST(${now} AS bigint), CAST(${now} AS bigint)
-      FROM (VALUES ${sql.join(rows)}) AS e
-      JOIN webhook_subscriptions s ON s.active = 1 AND s.events LIKE '%"' || e.column3 || '"%'
+      FROM (VALUES ${sql.join(values)}) AS e
+      JOIN ${wantedBy(sql`e.column3`)}
       ORDER BY CAST(e.column1 AS integer), s.id`.execute(db);
   }
 }
+
+/** An event as the outbox stores it: its id and the JSON body subscribers receive. */
+export interface OutboxRow {
+  eventId: string;
+  type: string;
+  blastId: number | null;
+  payload: string;
+}
+
+export function outboxRows(events: NewEvent[], now: number): OutboxRow[] {
+  const createdAt = new Date(now).toISOString();
+  return events.map((event) => {
+    const eventId = randomUUID();
+    const payload = JSON.stringify({ id: eventId, type: event.type, created_at: createdAt, data: event.data });
+    return { eventId, type: event.type, blastId: event.blastId ?? null, payload };
+  });
+}
+
+/** The active subscriptions (as `s`) that want events of the type `type` names. */
+export const wantedBy = (type: RawBuilder<unknown>) => sql`webhook_subscriptions s ON s.active = 1 AND s.events LIKE '%"' || ${type} || '"%'`;
 
 /** A read first, so idle workers don't take SQLite's write lock every poll. */
 export async function hasDueDeliveries(db: Kysely<DB>, now: number): Promise<boolean> {

@@ -222,6 +222,23 @@ export type ClaimedCustomer = { name: string; phone: string | null; status: stri
 export type ClaimedRecipient = { id: number; blast_id: number; customer_id: number; phone_number: string; attempts: number; customer: ClaimedCustomer | null };
 
 /**
+ * The first `limit` due recipients of a blast, as ids to claim (on PostgreSQL locked, passing over
+ * those another claim holds). Written as a range of the `(blast_id, status, id)` index, ordered
+ * by it, rather than `blast_id = ? AND status = 'pending' ORDER BY id`: PostgreSQL planned that as
+ * a walk of the primary key from the first row of the table, filtering out every row already sent
+ * (its statistics cannot tell that the pending rows are the last ones), so each claim read more as
+ * the blast went on: 182 pages 500 rows into a blast, growing by one page per ~3 rows sent. A
+ * range and order of that index's columns can only be read from that index, in order: 5 pages
+ * wherever the blast is. The range holds exactly the blast's pending rows (ids are positive).
+ * SQLite reads that index for either form.
+ */
+export const dueRecipientIds = (engine: Engine, due: { blastId: number; now: number; limit: number }) => sql`
+  SELECT id FROM whatsapp_blast_logs
+  WHERE (blast_id, status, id) > (${due.blastId}, 'pending', 0) AND (blast_id, status, id) < (${due.blastId}, 'pending', ${Number.MAX_SAFE_INTEGER})
+    AND next_attempt_at <= ${due.now}
+  ORDER BY blast_id, status, id LIMIT ${due.limit} ${engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``}`;
+
+/**
  * Moves up to `limit` due recipients of one blast from pending to sending, for this owner, while
  * the blast is sending, and answers them with their customers. On PostgreSQL that is one
  * statement (the claim in a `WITH`, joined to the customers): each statement is a round trip,
@@ -232,7 +249,6 @@ export async function claimRecipients(
   engine: Engine,
   claim: { blastId: number; senderId: number; owner: string; now: number; leaseExpiresAt: number; limit: number },
 ): Promise<ClaimedRecipient[]> {
-  const skipLocked = engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
   // The blast must still be sending, checked in the same statement. On PostgreSQL the key-share
   // lock makes a pause/cancel (which locks the blast row FOR UPDATE first) wait for claims in
   // progress, and claims after it see the new state; SQLite runs one writer at a time anyway. It
@@ -244,10 +260,7 @@ export async function claimRecipients(
     UPDATE whatsapp_blast_logs
     SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner}, sender_id = ${claim.senderId},
         lease_expires_at = ${claim.leaseExpiresAt}, updated_at = ${claim.now}
-    WHERE id IN (
-      SELECT id FROM whatsapp_blast_logs
-      WHERE blast_id = ${claim.blastId} AND status = 'pending' AND next_attempt_at <= ${claim.now}
-      ORDER BY id LIMIT ${claim.limit} ${skipLocked})
+    WHERE id IN (${dueRecipientIds(engine, claim)})
     AND status = 'pending'
     AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${claim.blastId} AND status IN ('queued', 'processing') ${forShare})
     RETURNING id, blast_id, customer_id, phone_number, attempts`;
@@ -340,38 +353,52 @@ export type CounterDeltas = Map<number, CounterDelta>;
  */
 export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Outcome[], now: number): Promise<CounterDeltas> {
   const deltas: CounterDeltas = new Map();
-  const bump = (blastId: number, key: keyof CounterDelta, by = 1) => {
-    const d = deltas.get(blastId) ?? { sent: 0, failed: 0, skipped: 0 };
-    d[key] += by;
-    deltas.set(blastId, d);
-  };
   const events: NewEvent[] = [];
-  const messageEvent = (type: 'message.sent' | 'message.failed', outcome: Outcome, row: RecipientOfRow, extra: Record<string, unknown>) =>
-    events.push({
-      type,
-      blastId: outcome.blastId,
-      data: { blast_id: outcome.blastId, customer_id: Number(row.customer_id), phone_number: row.phone_number, ...extra },
-    });
   const recorded = await updateClaimedRows(db, owner, outcomes, now);
   for (const outcome of outcomes) {
     const row = recorded.get(outcome.id);
-    if (row && (outcome.kind === 'sent' || outcome.kind === 'failed' || outcome.kind === 'skipped')) bump(outcome.blastId, outcome.kind);
-    if (row) {
-      if (outcome.kind === 'sent') messageEvent('message.sent', outcome, row, sentEventData(outcome));
-      else if (outcome.kind === 'failed') messageEvent('message.failed', outcome, row, { reason: outcome.reason });
-      continue;
-    }
-    const corrected = await correctRecoveredRow(db, owner, outcome, now);
-    if (corrected && corrected.status !== 'failed') {
-      bump(outcome.blastId, corrected.status);
-      bump(outcome.blastId, 'failed', -1);
-      // The recovery announced nothing final but "delivery unknown"; a send that did happen is news.
-      if (outcome.kind === 'sent') messageEvent('message.sent', outcome, corrected.row, sentEventData(outcome));
-    }
+    if (!row) continue;
+    if (outcome.kind === 'sent' || outcome.kind === 'failed' || outcome.kind === 'skipped') bumpCounter(deltas, outcome.blastId, outcome.kind);
+    const event = messageEvent(outcome, row);
+    if (event) events.push(event);
   }
+  await correctRecoveredRows(db, owner, outcomes.filter((o) => !recorded.has(o.id)), now, { deltas, events });
   // Before the counters: a blast's completion event comes after its last message's.
   await recordEvents(db, events, now);
   return deltas;
+}
+
+function bumpCounter(deltas: CounterDeltas, blastId: number, key: keyof CounterDelta, by = 1): void {
+  const d = deltas.get(blastId) ?? { sent: 0, failed: 0, skipped: 0 };
+  d[key] += by;
+  deltas.set(blastId, d);
+}
+
+/** The event an outcome recorded on `row` announces, if any (sent and failed ones). */
+export function messageEvent(outcome: Outcome, row: RecipientOfRow): NewEvent | undefined {
+  if (outcome.kind !== 'sent' && outcome.kind !== 'failed') return undefined;
+  const extra = outcome.kind === 'sent' ? sentEventData(outcome) : { reason: outcome.reason };
+  return {
+    type: outcome.kind === 'sent' ? 'message.sent' : 'message.failed',
+    blastId: outcome.blastId,
+    data: { blast_id: outcome.blastId, customer_id: Number(row.customer_id), phone_number: row.phone_number, ...extra },
+  };
+}
+
+/**
+ * The outcomes whose rows were no longer claimed by `owner` (see correctRecoveredRow): the truth
+ * replaces the recovery's guess, and `into` gets the counter moves and the events that follow.
+ */
+export async function correctRecoveredRows(db: Kysely<DB>, owner: string, late: Outcome[], now: number, into: { deltas: CounterDeltas; events: NewEvent[] }): Promise<void> {
+  for (const outcome of late) {
+    const corrected = await correctRecoveredRow(db, owner, outcome, now);
+    if (corrected && corrected.status !== 'failed') {
+      bumpCounter(into.deltas, outcome.blastId, corrected.status);
+      bumpCounter(into.deltas, outcome.blastId, 'failed', -1);
+      // The recovery announced nothing final but "delivery unknown"; a send that did happen is news.
+      if (outcome.kind === 'sent') into.events.push(messageEvent(outcome, corrected.row)!);
+    }
+  }
 }
 
 /**
@@ -409,7 +436,7 @@ const claimedRows = (db: Kysely<DB>, owner: string, ids: number[]) =>
   db.updateTable('whatsapp_blast_logs').where('id', 'in', ids).where('status', '=', 'sending').where('claim_owner', '=', owner);
 
 const RECIPIENT_OF_ROW = ['customer_id', 'phone_number'] as const;
-type RecipientOfRow = { customer_id: number; phone_number: string | null };
+export type RecipientOfRow = { customer_id: number; phone_number: string | null };
 
 const sentEventData = (outcome: Extract<Outcome, { kind: 'sent' }>) => ({
   provider_message_id: outcome.providerMessageId,
@@ -535,6 +562,23 @@ export async function completeIfDone(db: Kysely<DB>, blastId: number, now: numbe
   if (finished) await recordFinishedEvent(db, blastId, finished, now);
 }
 
+/**
+ * Finishes the sending blasts with nothing pending that nobody finished: PostgreSQL's
+ * one-statement commit (one-statement-commit.ts) finishes a blast in a transaction after the one
+ * that recorded its last outcome, and a crash can come between the two. Answers how many.
+ */
+export async function completeFinishedBlasts(db: Kysely<DB>, now: number): Promise<number> {
+  const unfinished = await db
+    .selectFrom('whatsapp_blasts')
+    .select('id')
+    .where('status', 'in', ['queued', 'processing'])
+    .where('pending_count', '=', 0)
+    .where('expanded_at', 'is not', null)
+    .execute();
+  for (const blast of unfinished) await db.transaction().execute((trx) => completeIfDone(trx, Number(blast.id), now));
+  return unfinished.length;
+}
+
 type FinishedBlast = { status: BlastStatus; status_reason: string | null } & Record<'target_count' | 'sent_count' | 'failed_count' | 'skipped_count' | 'cancelled_count', number | string | bigint>;
 
 async function recordFinishedEvent(db: Kysely<DB>, blastId: number, finished: FinishedBlast, now: number): Promise<void> {
@@ -586,12 +630,8 @@ export async function failExpiredClaims(db: Kysely<DB>, now: number): Promise<nu
     })),
     now,
   );
-  const deltas = new Map<number, CounterDelta>();
-  for (const row of rows) {
-    const d = deltas.get(Number(row.blast_id)) ?? { sent: 0, failed: 0, skipped: 0 };
-    d.failed += 1;
-    deltas.set(Number(row.blast_id), d);
-  }
+  const deltas: CounterDeltas = new Map();
+  for (const row of rows) bumpCounter(deltas, Number(row.blast_id), 'failed');
   await applyCounterDeltas(db, deltas, now);
   return rows.length;
 }

@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.js';
 import { localDay } from '../schedule/local-time.js';
 import type { Pacing } from '../senders/pacing.js';
 import type { SenderGateway } from '../senders/sender-gateways.js';
+import { finishAfterOneStatement, recordAndClaimAtOnce } from './one-statement-commit.js';
 import { Pacer } from './pacer.js';
 import * as queue from './queue.repository.js';
 import { loadWindowBlasts, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
@@ -48,6 +49,19 @@ export interface SenderRunContext {
   announcePause(trx: Kysely<DB>, reason: string, now: number): Promise<void>;
 }
 
+/** What a commit answers: the recipients it claimed, with their lease and the blasts new to the run. */
+interface Committed {
+  claimed: queue.ClaimedRecipient[];
+  leaseExpiresAt: number | undefined;
+  blasts: WindowBlasts | undefined;
+  /** The number's lease was pushed out, or needed no pushing (false: lost, or the number paused). */
+  kept: boolean;
+  /** When the number's lease was pushed out, if it was. */
+  checkedAt: number | undefined;
+  /** Claimed nothing, but another commit may claim from the run's other blasts. */
+  claimAgain: boolean;
+}
+
 /**
  * One lease of one sending number, from the first claim to the hand-back. The number sends up
  * to `maxInFlight` requests at once, started no faster than the Pacer allows; at no moment are
@@ -84,6 +98,10 @@ export class SenderRun {
   #senderCheckedAt: number;
   /** When the claim of each row held runs out. */
   #leases = new Map<number, number>();
+  /** The recipient of each row held (for the events of PostgreSQL's one-statement commit). */
+  #recipients = new Map<number, queue.RecipientOfRow>();
+  /** A one-statement commit claimed nothing from the first blast: the ordinary commit tries them all from now on. */
+  #firstBlastEmpty = false;
 
   constructor(ctx: SenderRunContext) {
     this.#ctx = ctx;
@@ -238,25 +256,32 @@ export class SenderRun {
     const outcomes = this.#done;
     this.#done = [];
     let attempt = 0;
-    const committed = await this.#ctx.persist('record outcomes', () =>
+    const committed = await this.#ctx.persist<Committed>('record outcomes', () => {
+      // A retry after a commit whose answer was lost goes the ordinary way, which hands back its claims.
+      if ((attempt += 1) === 1 && this.#mayCommitAtOnce(claim)) return this.#commitAtOnce(outcomes, claim);
       // Shared with other lanes' commits on SQLite: its commit runs at the end of this turn of
       // the event loop, after the requests just started are written to their sockets.
-      database.sharedCommit(async (trx) => {
+      return database.sharedCommit(async (trx) => {
         const now = clock.now();
         // A retry after a commit whose answer was lost: its claims may have happened; hand them back.
-        if ((attempt += 1) > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
+        if (attempt > 1) await queue.releaseClaimsOf(trx, owner, [...this.#heldIds(), ...outcomes.map((o) => o.id)]);
         const counts = await queue.recordOutcomes(trx, owner, outcomes, now);
         const next = claim === 0 ? { claimed: [], leaseExpiresAt: undefined, blasts: undefined, kept: true, checkedAt: undefined } : await this.#claimNext(trx, now, claim);
         // Last: every lane of a blast updates its counters' row and holds it until the commit.
         await queue.applyCounterDeltas(trx, counts, now);
-        return next;
-      }),
-      this.#earliestLease(),
-    );
-    for (const o of outcomes) this.#leases.delete(o.id);
-    for (const r of committed.claimed) this.#leases.set(r.id, committed.leaseExpiresAt ?? 0);
+        return { ...next, claimAgain: false };
+      });
+    }, this.#earliestLease());
+    for (const o of outcomes) {
+      this.#leases.delete(o.id);
+      this.#recipients.delete(o.id);
+    }
+    for (const r of committed.claimed) {
+      this.#leases.set(r.id, committed.leaseExpiresAt ?? 0);
+      this.#recipients.set(r.id, r);
+    }
     deps.metrics?.recordOutcomes(outcomes, { provider: sender.provider, sender: sender.key });
-    if (claim > 0 && committed.claimed.length === 0) this.#noMoreClaims = true;
+    if (claim > 0 && committed.claimed.length === 0 && !committed.claimAgain) this.#noMoreClaims = true;
     if (!committed.kept) this.#noMoreClaims = true;
     if (committed.checkedAt !== undefined) this.#senderCheckedAt = committed.checkedAt;
     if (committed.blasts) {
@@ -267,6 +292,41 @@ export class SenderRun {
       this.#queued.push(...committed.claimed);
       this.#claimedAny = true;
     }
+  }
+
+  /**
+   * Whether this commit can be PostgreSQL's one statement (one-statement-commit.ts): the usual
+   * commit of a number sending one started blast. Not when the number's lease is due to be pushed
+   * out, nor for a blast's first claims in this run (its message is read with them) or a queued
+   * blast (starting it is a transaction of its own).
+   */
+  #mayCommitAtOnce(claim: number): boolean {
+    const { deps, blasts } = this.#ctx;
+    if (deps.database.prepared === undefined || deps.clock.now() - this.#senderCheckedAt >= SENDER_CHECK_MS) return false;
+    if (claim === 0) return true;
+    const first = blasts[0];
+    return !this.#firstBlastEmpty && first !== undefined && first.status === 'processing' && this.#blasts.has(first.id);
+  }
+
+  /** The commit as PostgreSQL's one statement, then what it leaves for a transaction of its own (rarely anything). */
+  async #commitAtOnce(outcomes: queue.Outcome[], claim: number): Promise<Committed> {
+    const { deps, owner, sender, leaseMs, blasts } = this.#ctx;
+    const { db, prepared } = deps.database;
+    const now = deps.clock.now();
+    const blastId = blasts[0]!.id;
+    const done = await recordAndClaimAtOnce(prepared!, {
+      owner,
+      outcomes,
+      recipients: this.#recipients,
+      now,
+      claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
+    });
+    const late = outcomes.filter((o) => !done.recorded.has(o.id));
+    if (late.length > 0 || done.emptied.length > 0) await db.transaction().execute((trx) => finishAfterOneStatement(trx, owner, late, done.emptied, now));
+    // Nothing more in the first blast: the other blasts of the run are tried the ordinary way.
+    const claimAgain = claim > 0 && done.claimed.length === 0 && blasts.length > 1;
+    if (claimAgain) this.#firstBlastEmpty = true;
+    return { claimed: done.claimed, leaseExpiresAt: now + leaseMs, blasts: done.claimed.length > 0 ? new Map() : undefined, kept: true, checkedAt: undefined, claimAgain };
   }
 
   /** The next claims, with the number's lease pushed out (and its pause or deletion by an admin noticed) once a second, not every commit. */
@@ -329,6 +389,7 @@ export class SenderRun {
       this.#earliestLease(),
     );
     this.#leases.clear();
+    this.#recipients.clear();
     deps.metrics?.recordOutcomes(outcomes, { provider: sender.provider, sender: sender.key });
     if (reason) logger.error({ sender: sender.key, reason }, 'sending number stopped');
   }

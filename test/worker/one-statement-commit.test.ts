@@ -1,0 +1,224 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Database } from '../../src/db/connection.js';
+import { expandNextBlast } from '../../src/worker/expansion.js';
+import { finishAfterOneStatement, recordAndClaimAtOnce } from '../../src/worker/one-statement-commit.js';
+import * as queue from '../../src/worker/queue.repository.js';
+import { ENGINE, mobileNumber, openMigratedDatabase } from '../helpers.js';
+
+const NOW = 1_700_000_000_000;
+
+describe('finishing blasts whose last outcome was recorded without finishing them', () => {
+  let database: Database;
+  let close: () => Promise<void>;
+  before(async () => {
+    ({ database, close } = await openMigratedDatabase());
+  });
+  after(() => close());
+
+  it('completes a sending blast with nothing pending, and leaves the others alone', async () => {
+    const admin = await addAdmin(database, 'finish');
+    const done = await addBlast(database, admin, 'processing', { pending_count: 0, sent_count: 2, target_count: 2, expanded_at: NOW });
+    const sending = await addBlast(database, admin, 'processing', { pending_count: 1, sent_count: 1, target_count: 2, expanded_at: NOW });
+    const paused = await addBlast(database, admin, 'paused', { pending_count: 0, sent_count: 2, target_count: 2, expanded_at: NOW });
+    assert.equal(await queue.completeFinishedBlasts(database.db, NOW), 1);
+    const status = async (id: number) => (await database.db.selectFrom('whatsapp_blasts').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    assert.equal(await status(done), 'completed');
+    assert.equal(await status(sending), 'processing');
+    assert.equal(await status(paused), 'paused');
+    assert.equal(await queue.completeFinishedBlasts(database.db, NOW), 0);
+  });
+});
+
+/**
+ * PostgreSQL's one-statement commit against the ordinary commit it stands in for: two blasts set
+ * up alike, one recorded the ordinary way (recordOutcomes, claimRecipients, applyCounterDeltas in
+ * a transaction), the other in one statement; every row, counter, event and claim must agree.
+ */
+describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' ? undefined : 'PostgreSQL only: SQLite makes no round trips' }, () => {
+  let database: Database;
+  let close: () => Promise<void>;
+  let admin: number;
+  before(async () => {
+    ({ database, close } = await openMigratedDatabase());
+    admin = await addAdmin(database, 'one-statement');
+    await database.db
+      .insertInto('webhook_subscriptions')
+      .values({ url: 'http://127.0.0.1:9/hook', events: JSON.stringify(['message.sent', 'message.failed', 'blast.completed']), secret: 's', active: 1, created_at: 1, updated_at: 1 })
+      .execute();
+  });
+  after(() => close());
+
+  /** A started blast of `size` recipients (customers of their own group, the same numbers in every group). */
+  async function sendingBlast(group: string, size: number): Promise<{ blastId: number; firstCustomer: number }> {
+    let firstCustomer = 0;
+    for (let i = 0; i < size; i++) {
+      const row = await database.db
+        .insertInto('customers')
+        .values({ name: `C${i}`, status: group, phone: mobileNumber(8000 + i), phone_normalized: mobileNumber(8000 + i).replace(/^0/, '62'), phone_error: null, attributes: JSON.stringify({ n: i }), created_at: NOW, updated_at: NOW, opted_out_at: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (i === 0) firstCustomer = Number(row.id);
+    }
+    const blastId = await addBlast(database, admin, 'queued', { target_type: 'filter', target_params: JSON.stringify({ status: group }) });
+    assert.equal((await expandNextBlast(database, NOW))?.blastId, blastId);
+    await database.db.updateTable('whatsapp_blasts').set({ status: 'processing', started_at: NOW }).where('id', '=', blastId).execute();
+    return { blastId, firstCustomer };
+  }
+
+  const claim = (blastId: number, owner: string, limit: number, leaseExpiresAt: number, now = NOW) =>
+    queue.claimRecipients(database.db, 'postgres', { blastId, senderId: 1, owner, now, leaseExpiresAt, limit });
+
+  /** One outcome of every kind for the first six claimed rows; the sixth was failed by the recovery meanwhile. */
+  function outcomesOf(claimed: queue.ClaimedRecipient[]): queue.Outcome[] {
+    const [a, b, c, d, e, f] = claimed.map((r) => ({ id: r.id, blastId: r.blast_id }));
+    return [
+      { ...a!, kind: 'sent', providerMessageId: "wamid.it's", at: NOW + 10 },
+      { ...b!, kind: 'failed', reason: 'bad number \\ "quoted"' },
+      { ...c!, kind: 'skipped', reason: 'no value for {city}' },
+      { ...d!, kind: 'retry', reason: 'timeout; retrying', nextAttemptAt: NOW + 60_000 },
+      { ...e!, kind: 'released' },
+      { ...f!, kind: 'sent', providerMessageId: 'wamid.late', at: NOW + 20 },
+    ];
+  }
+
+  async function snapshot(blastId: number, firstCustomer: number, owner: string) {
+    const rows = await database.db.selectFrom('whatsapp_blast_logs').selectAll().where('blast_id', '=', blastId).orderBy('id').execute();
+    const firstLog = Number(rows[0]!.id);
+    const blast = await database.db
+      .selectFrom('whatsapp_blasts')
+      .select(['status', 'status_reason', 'target_count', 'pending_count', 'sent_count', 'failed_count', 'skipped_count', 'completed_at'])
+      .where('id', '=', blastId)
+      .executeTakeFirstOrThrow();
+    const events = await database.db.selectFrom('webhook_deliveries').select(['type', 'event_id', 'payload', 'created_at']).where('blast_id', '=', blastId).orderBy('id').execute();
+    return {
+      rows: rows.map((r) => ({
+        ...r,
+        id: Number(r.id) - firstLog,
+        blast_id: undefined,
+        customer_id: Number(r.customer_id) - firstCustomer,
+        claim_owner: r.claim_owner === owner ? 'OWNER' : r.claim_owner,
+      })),
+      blast,
+      events: events.map((e) => {
+        const payload = JSON.parse(e.payload);
+        assert.equal(payload.id, e.event_id);
+        return { type: e.type, created_at: e.created_at, data: { ...payload.data, blast_id: undefined, customer_id: payload.data.customer_id - firstCustomer } };
+      }),
+    };
+  }
+
+  it('records every kind of outcome, its events and counters, and claims, exactly as the ordinary commit does', async () => {
+    const ordinary = await sendingBlast('ordinary', 10);
+    const atOnce = await sendingBlast('at-once', 10);
+    const claims = new Map<number, queue.ClaimedRecipient[]>();
+    for (const { blastId } of [ordinary, atOnce]) {
+      const owner = `owner-${blastId}`;
+      // The sixth is claimed with a lease already over: the recovery fails it as "delivery unknown".
+      claims.set(blastId, [...(await claim(blastId, owner, 5, NOW + 30_000)), ...(await claim(blastId, owner, 1, NOW - 1))]);
+    }
+    await database.db.transaction().execute((trx) => queue.failExpiredClaims(trx, NOW));
+
+    const ordinaryOutcomes = outcomesOf(claims.get(ordinary.blastId)!);
+    const ordinaryClaimed = await database.db.transaction().execute(async (trx) => {
+      const counts = await queue.recordOutcomes(trx, `owner-${ordinary.blastId}`, ordinaryOutcomes, NOW + 100);
+      const claimed = await queue.claimRecipients(trx, 'postgres', { blastId: ordinary.blastId, senderId: 1, owner: `owner-${ordinary.blastId}`, now: NOW + 100, leaseExpiresAt: NOW + 90_000, limit: 3 });
+      await queue.applyCounterDeltas(trx, counts, NOW + 100);
+      return claimed;
+    });
+
+    const atOnceOutcomes = outcomesOf(claims.get(atOnce.blastId)!);
+    const owner = `owner-${atOnce.blastId}`;
+    const done = await recordAndClaimAtOnce(database.db, {
+      owner,
+      outcomes: atOnceOutcomes,
+      recipients: new Map(claims.get(atOnce.blastId)!.map((r) => [r.id, r])),
+      now: NOW + 100,
+      claim: { blastId: atOnce.blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 3 },
+    });
+    // The recovered row is not ours any more: the statement leaves it to the transaction after it.
+    const late = atOnceOutcomes.filter((o) => !done.recorded.has(o.id));
+    assert.deepEqual(late.map((o) => o.id), [atOnceOutcomes[5]!.id]);
+    assert.deepEqual(done.emptied, []);
+    await database.db.transaction().execute((trx) => finishAfterOneStatement(trx, owner, late, done.emptied, NOW + 100));
+
+    const normalise = (claimed: queue.ClaimedRecipient[], { blastId, firstCustomer }: { blastId: number; firstCustomer: number }) =>
+      claimed.map((r) => ({ ...r, id: r.id - claims.get(blastId)![0]!.id, blast_id: undefined, customer_id: r.customer_id - firstCustomer, customer: { ...r.customer!, status: undefined } }));
+    // The same claims, but for the row released in this very commit: the statement claims what
+    // was pending when it began, so that row waits for the next claim (the ordinary commit, which
+    // records first, takes it back at once).
+    const ordinaryClaims = normalise(ordinaryClaimed, ordinary);
+    const atOnceClaims = normalise(done.claimed, atOnce);
+    assert.deepEqual(ordinaryClaims.map((r) => r.id), [4, 6, 7]);
+    assert.deepEqual(atOnceClaims.map((r) => r.id), [6, 7, 8]);
+    assert.deepEqual(atOnceClaims.slice(0, 2), ordinaryClaims.slice(1));
+    assert.deepEqual(done.claimed[0]!.customer, { name: 'C6', phone: mobileNumber(8006), status: 'at-once', attributes: { n: 6 }, opted_out_at: null });
+
+    const expected = await snapshot(ordinary.blastId, ordinary.firstCustomer, `owner-${ordinary.blastId}`);
+    const actual = await snapshot(atOnce.blastId, atOnce.firstCustomer, owner);
+    // Row 8 is claimed by the statement alone (above); the rest must agree.
+    assert.deepEqual(actual.rows.filter((r) => r.id !== 8 && r.id !== 4), expected.rows.filter((r) => r.id !== 8 && r.id !== 4));
+    assert.deepEqual(actual.rows[4], { ...expected.rows[4], status: 'pending', attempts: 0, claim_owner: null, lease_expires_at: null, sender_id: actual.rows[4]!.sender_id });
+    assert.deepEqual(actual.blast, expected.blast);
+    assert.deepEqual(actual.events, expected.events);
+    // What the ordinary commit did, so that agreeing with it means something.
+    assert.deepEqual([expected.blast.sent_count, expected.blast.failed_count, expected.blast.skipped_count, expected.blast.pending_count].map(Number), [2, 1, 1, 6]);
+    assert.deepEqual(expected.events.map((e) => e.type), ['message.failed', 'message.sent', 'message.failed', 'message.sent']);
+    assert.deepEqual(expected.rows.slice(0, 6).map((r) => r.status), ['sent', 'failed', 'skipped', 'pending', 'sending', 'sent']);
+  });
+
+  it('claims nothing from a blast no longer sending, and finishes a blast it leaves with nothing pending', async () => {
+    const { blastId } = await sendingBlast('finishing', 2);
+    const owner = `owner-${blastId}`;
+    const [first, second] = await claim(blastId, owner, 2, NOW + 30_000);
+    const recipients = new Map([first!, second!].map((r) => [r.id, r]));
+    await database.db.updateTable('whatsapp_blasts').set({ status: 'paused' }).where('id', '=', blastId).execute();
+    const whilePaused = await recordAndClaimAtOnce(database.db, {
+      owner,
+      recipients,
+      now: NOW + 100,
+      outcomes: [{ id: first!.id, blastId, kind: 'retry', reason: 'timeout; retrying', nextAttemptAt: NOW }],
+      claim: { blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 5 },
+    });
+    // The retried row is pending and due, but the blast is paused: nothing is claimed.
+    assert.deepEqual(whilePaused, { recorded: new Set([first!.id]), emptied: [], claimed: [] });
+
+    await database.db.updateTable('whatsapp_blasts').set({ status: 'processing' }).where('id', '=', blastId).execute();
+    const [again] = await claim(blastId, owner, 1, NOW + 30_000, NOW + 200);
+    assert.equal(again!.id, first!.id);
+    const last = await recordAndClaimAtOnce(database.db, {
+      owner,
+      recipients,
+      now: NOW + 300,
+      outcomes: [
+        { id: first!.id, blastId, kind: 'sent', providerMessageId: 'wamid.1', at: NOW + 250 },
+        { id: second!.id, blastId, kind: 'failed', reason: 'bad number' },
+      ],
+    });
+    assert.deepEqual(last.emptied, [blastId]);
+    assert.equal((await database.db.selectFrom('whatsapp_blasts').select('status').where('id', '=', blastId).executeTakeFirstOrThrow()).status, 'processing');
+    await database.db.transaction().execute((trx) => finishAfterOneStatement(trx, owner, [], last.emptied, NOW + 300));
+    const blast = await database.db.selectFrom('whatsapp_blasts').select(['status', 'sent_count', 'failed_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
+    assert.deepEqual({ ...blast, sent_count: Number(blast.sent_count), failed_count: Number(blast.failed_count), pending_count: Number(blast.pending_count) }, { status: 'completed', sent_count: 1, failed_count: 1, pending_count: 0 });
+    const types = await database.db.selectFrom('webhook_deliveries').select('type').where('blast_id', '=', blastId).orderBy('id').execute();
+    assert.deepEqual(types.map((t) => t.type), ['message.sent', 'message.failed', 'blast.completed']);
+  });
+});
+
+async function addAdmin(database: Database, name: string): Promise<number> {
+  const row = await database.db
+    .insertInto('admins')
+    .values({ email: `${name}@example.test`, name, password_hash: 'x', created_at: NOW })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+async function addBlast(database: Database, admin: number, status: string, values: Record<string, unknown>): Promise<number> {
+  const row = await database.db
+    .insertInto('whatsapp_blasts')
+    .values({ admin_id: admin, title: 't', message_template: 'Halo {name}', target_type: 'all', status: status as 'queued', created_at: NOW, ...values })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
