@@ -34,7 +34,8 @@ import {
  * What is left for a transaction of its own (finishAfterOneStatement): outcomes whose rows were no
  * longer ours (the recovery failed them meanwhile) and blasts this brought to zero pending. A
  * crash in between leaves a blast with nothing pending unfinished: the recovery loop finishes
- * those (completeFinishedBlasts).
+ * those (completeFinishedBlasts). The claim sees the rows as they were when the statement began:
+ * a row released by this very commit is claimed by the next one. Run it on Database.prepared.
  */
 export async function recordAndClaimAtOnce(
   db: Kysely<DB>,
