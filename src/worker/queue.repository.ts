@@ -562,23 +562,6 @@ export async function completeIfDone(db: Kysely<DB>, blastId: number, now: numbe
   if (finished) await recordFinishedEvent(db, blastId, finished, now);
 }
 
-/**
- * Finishes the sending blasts with nothing pending that nobody finished: PostgreSQL's
- * one-statement commit (one-statement-commit.ts) finishes a blast in a transaction after the one
- * that recorded its last outcome, and a crash can come between the two. Answers how many.
- */
-export async function completeFinishedBlasts(db: Kysely<DB>, now: number): Promise<number> {
-  const unfinished = await db
-    .selectFrom('whatsapp_blasts')
-    .select('id')
-    .where('status', 'in', ['queued', 'processing'])
-    .where('pending_count', '=', 0)
-    .where('expanded_at', 'is not', null)
-    .execute();
-  for (const blast of unfinished) await db.transaction().execute((trx) => completeIfDone(trx, Number(blast.id), now));
-  return unfinished.length;
-}
-
 type FinishedBlast = { status: BlastStatus; status_reason: string | null } & Record<'target_count' | 'sent_count' | 'failed_count' | 'skipped_count' | 'cancelled_count', number | string | bigint>;
 
 async function recordFinishedEvent(db: Kysely<DB>, blastId: number, finished: FinishedBlast, now: number): Promise<void> {

@@ -308,21 +308,25 @@ export class SenderRun {
     return !this.#firstBlastEmpty && first !== undefined && first.status === 'processing' && this.#blasts.has(first.id);
   }
 
-  /** The commit as PostgreSQL's one statement, then what it leaves for a transaction of its own (rarely anything). */
+  /** The commit as PostgreSQL's one statement, with what it leaves (rarely anything) in the same transaction. */
   async #commitAtOnce(outcomes: queue.Outcome[], claim: number): Promise<Committed> {
     const { deps, owner, sender, leaseMs, blasts } = this.#ctx;
-    const { db, prepared } = deps.database;
     const now = deps.clock.now();
     const blastId = blasts[0]!.id;
-    const done = await recordAndClaimAtOnce(prepared!, {
-      owner,
-      outcomes,
-      recipients: this.#recipients,
-      now,
-      claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
+    // A transaction around it, so that a blast it leaves with nothing pending is finished in the
+    // same commit: nobody ever sees a sending blast with nothing left to send.
+    const done = await deps.database.prepared!.transaction().execute(async (trx) => {
+      const recorded = await recordAndClaimAtOnce(trx, {
+        owner,
+        outcomes,
+        recipients: this.#recipients,
+        now,
+        claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
+      });
+      const late = outcomes.filter((o) => !recorded.recorded.has(o.id));
+      if (late.length > 0 || recorded.emptied.length > 0) await finishAfterOneStatement(trx, owner, late, recorded.emptied, now);
+      return recorded;
     });
-    const late = outcomes.filter((o) => !done.recorded.has(o.id));
-    if (late.length > 0 || done.emptied.length > 0) await db.transaction().execute((trx) => finishAfterOneStatement(trx, owner, late, done.emptied, now));
     // Nothing more in the first blast: the other blasts of the run are tried the ordinary way.
     const claimAgain = claim > 0 && done.claimed.length === 0 && blasts.length > 1;
     if (claimAgain) this.#firstBlastEmpty = true;

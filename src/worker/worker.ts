@@ -174,7 +174,6 @@ export class Worker {
     const pause = Math.min(5_000, this.#leaseMs / 4);
     // Receipts that arrived before their send was recorded (see webhooks/receipts.service).
     await applyBacklog(database.db, now);
-    await queue.completeFinishedBlasts(database.db, now);
     // The database is back after an outage that may have outlasted live workers' leases: their
     // lanes, which retried as often as this loop, push their leases out or record what they hold
     // at their next retry. Give them two retry intervals before guessing "delivery unknown".

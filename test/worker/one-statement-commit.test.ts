@@ -8,28 +8,6 @@ import { ENGINE, mobileNumber, openMigratedDatabase } from '../helpers.js';
 
 const NOW = 1_700_000_000_000;
 
-describe('finishing blasts whose last outcome was recorded without finishing them', () => {
-  let database: Database;
-  let close: () => Promise<void>;
-  before(async () => {
-    ({ database, close } = await openMigratedDatabase());
-  });
-  after(() => close());
-
-  it('completes a sending blast with nothing pending, and leaves the others alone', async () => {
-    const admin = await addAdmin(database, 'finish');
-    const done = await addBlast(database, admin, 'processing', { pending_count: 0, sent_count: 2, target_count: 2, expanded_at: NOW });
-    const sending = await addBlast(database, admin, 'processing', { pending_count: 1, sent_count: 1, target_count: 2, expanded_at: NOW });
-    const paused = await addBlast(database, admin, 'paused', { pending_count: 0, sent_count: 2, target_count: 2, expanded_at: NOW });
-    assert.equal(await queue.completeFinishedBlasts(database.db, NOW), 1);
-    const status = async (id: number) => (await database.db.selectFrom('whatsapp_blasts').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
-    assert.equal(await status(done), 'completed');
-    assert.equal(await status(sending), 'processing');
-    assert.equal(await status(paused), 'paused');
-    assert.equal(await queue.completeFinishedBlasts(database.db, NOW), 0);
-  });
-});
-
 /**
  * PostgreSQL's one-statement commit against the ordinary commit it stands in for: two blasts set
  * up alike, one recorded the ordinary way (recordOutcomes, claimRecipients, applyCounterDeltas in
@@ -129,18 +107,21 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
 
     const atOnceOutcomes = outcomesOf(claims.get(atOnce.blastId)!);
     const owner = `owner-${atOnce.blastId}`;
-    const done = await recordAndClaimAtOnce(database.db, {
-      owner,
-      outcomes: atOnceOutcomes,
-      recipients: new Map(claims.get(atOnce.blastId)!.map((r) => [r.id, r])),
-      now: NOW + 100,
-      claim: { blastId: atOnce.blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 3 },
+    const done = await database.prepared!.transaction().execute(async (trx) => {
+      const recorded = await recordAndClaimAtOnce(trx, {
+        owner,
+        outcomes: atOnceOutcomes,
+        recipients: new Map(claims.get(atOnce.blastId)!.map((r) => [r.id, r])),
+        now: NOW + 100,
+        claim: { blastId: atOnce.blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 3 },
+      });
+      // The recovered row is not ours any more: the statement leaves it to the rest of the transaction.
+      const late = atOnceOutcomes.filter((o) => !recorded.recorded.has(o.id));
+      assert.deepEqual(late.map((o) => o.id), [atOnceOutcomes[5]!.id]);
+      assert.deepEqual(recorded.emptied, []);
+      await finishAfterOneStatement(trx, owner, late, recorded.emptied, NOW + 100);
+      return recorded;
     });
-    // The recovered row is not ours any more: the statement leaves it to the transaction after it.
-    const late = atOnceOutcomes.filter((o) => !done.recorded.has(o.id));
-    assert.deepEqual(late.map((o) => o.id), [atOnceOutcomes[5]!.id]);
-    assert.deepEqual(done.emptied, []);
-    await database.db.transaction().execute((trx) => finishAfterOneStatement(trx, owner, late, done.emptied, NOW + 100));
 
     const normalise = (claimed: queue.ClaimedRecipient[], { blastId, firstCustomer }: { blastId: number; firstCustomer: number }) =>
       claimed.map((r) => ({ ...r, id: r.id - claims.get(blastId)![0]!.id, blast_id: undefined, customer_id: r.customer_id - firstCustomer, customer: { ...r.customer!, status: undefined } }));
@@ -167,13 +148,13 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
     assert.deepEqual(expected.rows.slice(0, 6).map((r) => r.status), ['sent', 'failed', 'skipped', 'pending', 'sending', 'sent']);
   });
 
-  it('claims nothing from a blast no longer sending, and finishes a blast it leaves with nothing pending', async () => {
+  it('claims nothing from a blast no longer sending, and finishes in its transaction a blast it leaves with nothing pending', async () => {
     const { blastId } = await sendingBlast('finishing', 2);
     const owner = `owner-${blastId}`;
     const [first, second] = await claim(blastId, owner, 2, NOW + 30_000);
     const recipients = new Map([first!, second!].map((r) => [r.id, r]));
     await database.db.updateTable('whatsapp_blasts').set({ status: 'paused' }).where('id', '=', blastId).execute();
-    const whilePaused = await recordAndClaimAtOnce(database.db, {
+    const whilePaused = await recordAndClaimAtOnce(database.prepared!, {
       owner,
       recipients,
       now: NOW + 100,
@@ -186,18 +167,19 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
     await database.db.updateTable('whatsapp_blasts').set({ status: 'processing' }).where('id', '=', blastId).execute();
     const [again] = await claim(blastId, owner, 1, NOW + 30_000, NOW + 200);
     assert.equal(again!.id, first!.id);
-    const last = await recordAndClaimAtOnce(database.db, {
-      owner,
-      recipients,
-      now: NOW + 300,
-      outcomes: [
-        { id: first!.id, blastId, kind: 'sent', providerMessageId: 'wamid.1', at: NOW + 250 },
-        { id: second!.id, blastId, kind: 'failed', reason: 'bad number' },
-      ],
+    await database.prepared!.transaction().execute(async (trx) => {
+      const last = await recordAndClaimAtOnce(trx, {
+        owner,
+        recipients,
+        now: NOW + 300,
+        outcomes: [
+          { id: first!.id, blastId, kind: 'sent', providerMessageId: 'wamid.1', at: NOW + 250 },
+          { id: second!.id, blastId, kind: 'failed', reason: 'bad number' },
+        ],
+      });
+      assert.deepEqual(last.emptied, [blastId]);
+      await finishAfterOneStatement(trx, owner, [], last.emptied, NOW + 300);
     });
-    assert.deepEqual(last.emptied, [blastId]);
-    assert.equal((await database.db.selectFrom('whatsapp_blasts').select('status').where('id', '=', blastId).executeTakeFirstOrThrow()).status, 'processing');
-    await database.db.transaction().execute((trx) => finishAfterOneStatement(trx, owner, [], last.emptied, NOW + 300));
     const blast = await database.db.selectFrom('whatsapp_blasts').select(['status', 'sent_count', 'failed_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
     assert.deepEqual({ ...blast, sent_count: Number(blast.sent_count), failed_count: Number(blast.failed_count), pending_count: Number(blast.pending_count) }, { status: 'completed', sent_count: 1, failed_count: 1, pending_count: 0 });
     const types = await database.db.selectFrom('webhook_deliveries').select('type').where('blast_id', '=', blastId).orderBy('id').execute();
