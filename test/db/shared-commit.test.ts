@@ -34,7 +34,7 @@ describe(`shared commits (${ENGINE})`, () => {
   it('undoes and rejects only the work that failed; the others commit', async () => {
     const failing = async (trx: Database['db']) => {
       await insert(7)(trx);
-      await insert(6)(trx); // 6 is inserted by another work of the same batch: a duplicate key
+      await insert(7)(trx); // a duplicate key, whatever order the works run in
       return 0;
     };
     const results = await Promise.allSettled([database.sharedCommit(insert(6)), database.sharedCommit(failing), database.sharedCommit(insert(8))]);
