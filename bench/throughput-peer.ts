@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Agent, request } from 'undici';
+import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
 
 /**
  * The other side of `npm run bench -- throughput`, in its own process like our service:
@@ -10,12 +11,16 @@ import { Agent, request } from 'undici';
  *   message added up front (addBulk), then one Worker per queue with `concurrency` sends at a
  *   time; each job makes that POST, checks Meta's answer and returns the message id, which
  *   BullMQ stores with the completed job (as we store ours on the recipient's row).
+ * - `durable`: the minimal durable loop. The same sends as `bullmq` (per number, `concurrency` at a
+ *   time), each claimed and its outcome recorded in a table on the engine of the run
+ *   (durable-minimum.ts), a slot starting its next request only once the previous outcome in it is
+ *   committed: what our crash rule allows at best on that engine, with none of our code.
  *
  * Started as `node --import tsx bench/throughput-peer.ts '<json options>'`; prints one line
  * `result <json>` with its own CPU time for the measured part.
  */
 interface PeerOptions {
-  mode: 'bare' | 'bullmq';
+  mode: 'bare' | 'bullmq' | 'durable';
   /** The fake's base URL with the API version, e.g. http://127.0.0.1:PORT/v21.0. */
   baseUrl: string;
   token: string;
@@ -26,6 +31,8 @@ interface PeerOptions {
   concurrency: number;
   redisUrl?: string;
   prefix?: string;
+  /** `durable`: where its table goes. */
+  database?: MinimumDatabase;
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PeerOptions;
@@ -56,11 +63,15 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
+/** Connections opened, code paths compiled; the fake is reset after it, so none of it counts. */
+async function warmUp(): Promise<void> {
+  for (let i = 0; i < 500; i++) await send(options.numbers[0]!, 1_000_000_000 + i);
+  await request(`${new URL(options.baseUrl).origin}/__reset`, { method: 'POST', dispatcher: agent }).then((r) => r.body.text());
+}
+
 async function bare(): Promise<{ cpuMs: number }> {
   const number = options.numbers[0]!;
-  // Warm-up: connections opened, code paths compiled; the fake is reset after it.
-  for (let i = 0; i < 500; i++) await send(number, 1_000_000_000 + i);
-  await request(`${new URL(options.baseUrl).origin}/__reset`, { method: 'POST', dispatcher: agent }).then((r) => r.body.text());
+  await warmUp();
   const before = cpuMs();
   let next = 0;
   await Promise.all(
@@ -109,7 +120,55 @@ async function bullmq(): Promise<{ cpuMs: number; addMs: number }> {
   return { cpuMs: used, addMs };
 }
 
-const result = options.mode === 'bare' ? await bare() : await bullmq();
+async function durable(): Promise<{ cpuMs: number }> {
+  const queue = await openMinimumQueue(options.database!, options.count, options.numbers.length);
+  await warmUp();
+  const before = cpuMs();
+  await Promise.all(options.numbers.map((number, q) => durableLane(number, (sent, limit) => queue.commit(q, sent, limit))));
+  const used = cpuMs() - before;
+  await queue.close();
+  return { cpuMs: used };
+}
+
+/**
+ * One number's sends: whenever outcomes are waiting (or slots are free) and no commit of the
+ * number is running, one commit records them all and claims a row for every free slot.
+ */
+function durableLane(number: string, commit: (sent: { id: number; providerId: string }[], limit: number) => Promise<number[]>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let inFlight = 0;
+    let committing = false;
+    let exhausted = false;
+    let done: { id: number; providerId: string }[] = [];
+    const pump = (): void => {
+      if (committing) return;
+      const free = exhausted ? 0 : options.concurrency - inFlight;
+      if (done.length === 0 && free === 0) {
+        if (exhausted && inFlight === 0) resolve();
+        return;
+      }
+      committing = true;
+      const recording = done;
+      done = [];
+      commit(recording, free).then((ids) => {
+        committing = false;
+        if (ids.length < free) exhausted = true;
+        for (const id of ids) {
+          inFlight++;
+          send(number, id).then((providerId) => {
+            inFlight--;
+            done.push({ id, providerId });
+            pump();
+          }, reject);
+        }
+        pump();
+      }, reject);
+    };
+    pump();
+  });
+}
+
+const result = options.mode === 'bare' ? await bare() : options.mode === 'bullmq' ? await bullmq() : await durable();
 await agent.close();
 process.stdout.write(`result ${JSON.stringify(result)}\n`);
 process.exit(0);
