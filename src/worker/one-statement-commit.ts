@@ -5,9 +5,9 @@ import { outboxRows, recordEvents, wantedBy } from '../events/outbox.repository.
 import type { NewEvent } from '../events/event-types.js';
 import {
   applyCounterDeltas,
-  completeIfDone,
   correctRecoveredRows,
   dueRecipientIds,
+  finishedBlastStatus,
   messageEvent,
   type ClaimedRecipient,
   type CounterDeltas,
@@ -16,25 +16,31 @@ import {
 } from './queue.repository.js';
 
 /**
- * PostgreSQL only: a sending lane's usual commit in ONE statement. Each statement is a round
- * trip (0.16–0.25 ms on loopback here), and the usual commit was six (BEGIN, the outcomes, their
- * events, the claim, the counters, COMMIT): with one request in flight that was most of a
- * message's time; it is now three (BEGIN, this, COMMIT). Data-modifying `WITH`s do it all at once:
+ * PostgreSQL only: a sending lane's usual commit in ONE statement, in autocommit. Each statement
+ * is a round trip (0.16–0.25 ms on loopback here), and the usual commit was six (BEGIN, the
+ * outcomes, their events, the claim, the counters, COMMIT): with one request in flight that was
+ * most of a message's time. Data-modifying `WITH`s do it all at once:
  * - `recorded`: every outcome of a row still claimed by `owner` (the same values as
  *   recordOutcomes' UPDATEs, one row per outcome through `unnest`);
- * - `events`: their message events, for the subscriptions that want them (built here, so their
- *   bodies are the bytes recordEvents writes), only for rows actually recorded;
  * - `counters`: the blasts' counters moved by what was recorded, and the blast being claimed from
- *   always updated (by zero when nothing of it was recorded), so that its row is locked;
+ *   always updated (by zero when nothing of it was recorded), so that its row is locked. A blast
+ *   this leaves with nothing pending is finished in the same UPDATE, by completeIfDone's rule
+ *   (finishedBlastStatus): nobody ever sees its last outcomes while it is still sending;
+ * - `events`: the message events of the rows recorded, then blast.completed / blast.failed of
+ *   the blasts finished, for the subscriptions that want them (the message events built here,
+ *   the finished ones in SQL from the counters: finishedEventPayload), in one INSERT, in order;
  * - `claimed`: the next recipients, only while that update found the blast sending. The
  *   UPDATE's lock does what claimRecipients' key-share lock does (a pause or cancel waits for
  *   the claim, and a claim after it sees the new state); a key-share lock would not do here, as
  *   the order of a statement's parts is undefined and a row the statement already updated cannot
  *   be locked by it again.
- * What it leaves, the caller does in the same transaction with finishAfterOneStatement: outcomes
- * whose rows were no longer ours (the recovery failed them meanwhile), and finishing the blasts it
- * left with nothing pending. The claim sees the rows as they were when the statement began: a row
- * released by this very commit is claimed by the next one. Run it on Database.prepared.
+ * Autocommit, because the blast's counters row is every lane's: its lock is held until the
+ * commit, and in a transaction that meant until the lane's process got round to sending COMMIT
+ * (eight numbers on one blast waited on one another most of the time). What it leaves, the
+ * caller records after it with recordLateOutcomes: outcomes whose rows were no longer ours (the
+ * recovery failed them meanwhile). The claim sees the rows as they were when the statement
+ * began: a row released by this very commit is claimed by the next one. Run it on
+ * Database.prepared.
  */
 export async function recordAndClaimAtOnce(
   db: Kysely<DB>,
@@ -47,7 +53,7 @@ export async function recordAndClaimAtOnce(
     /** Recipients of a started blast to claim, if any. */
     claim?: { blastId: number; senderId: number; leaseExpiresAt: number; limit: number };
   },
-): Promise<{ recorded: Set<number>; emptied: number[]; claimed: ClaimedRecipient[] }> {
+): Promise<{ recorded: Set<number>; claimed: ClaimedRecipient[] }> {
   const { owner, outcomes, recipients, now, claim } = work;
   const column = <T>(value: (o: Outcome) => T) => outcomes.map(value);
   const events: { logId: number; event: NewEvent }[] = [];
@@ -57,6 +63,14 @@ export async function recordAndClaimAtOnce(
     if (event) events.push({ logId: outcome.id, event });
   }
   const rows = outboxRows(events.map((e) => e.event), now);
+  const finishing = sql`b.pending_count - (d.sent + d.failed + d.skipped) = 0 AND d.sent + d.failed + d.skipped > 0
+    AND b.expanded_at IS NOT NULL AND b.status IN ('scheduled', 'queued', 'processing')`;
+  const finished = finishedBlastStatus({
+    sent: sql`b.sent_count + d.sent`,
+    failed: sql`b.failed_count + d.failed`,
+    target: sql`b.target_count`,
+    reason: sql`b.status_reason`,
+  });
   const claimBlast = claim ? sql`UNION ALL SELECT CAST(${claim.blastId} AS bigint), 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM moved WHERE blast_id = ${claim.blastId})` : sql``;
   const claimed = claim
     ? sql`, claimed AS (
@@ -69,7 +83,7 @@ export async function recordAndClaimAtOnce(
         RETURNING id, blast_id, customer_id, phone_number, attempts)`
     : sql`, claimed AS (SELECT NULL::bigint AS id, NULL::bigint AS blast_id, NULL::bigint AS customer_id, NULL::text AS phone_number, NULL::int AS attempts WHERE false)`;
   // Two texts, with and without a claim, each prepared once per connection.
-  const result = await sql<{ recorded: number[]; emptied: number[]; claimed: ClaimedRecipient[] }>`${sql.raw(preparedStatement(claim ? 'record-and-claim' : 'record'))}
+  const result = await sql<{ recorded: number[]; claimed: ClaimedRecipient[] }>`${sql.raw(preparedStatement(claim ? 'record-and-claim' : 'record'))}
     WITH outcome AS (
       SELECT * FROM unnest(
         CAST(${column((o) => o.id)} AS bigint[]), CAST(${column((o) => o.kind)} AS text[]),
@@ -97,24 +111,38 @@ export async function recordAndClaimAtOnce(
     ), counters AS (
       UPDATE whatsapp_blasts b SET
         sent_count = b.sent_count + d.sent, failed_count = b.failed_count + d.failed, skipped_count = b.skipped_count + d.skipped,
-        pending_count = b.pending_count - (d.sent + d.failed + d.skipped)
+        pending_count = b.pending_count - (d.sent + d.failed + d.skipped),
+        status = CASE WHEN ${finishing} THEN ${finished.status} ELSE b.status END,
+        status_reason = CASE WHEN ${finishing} THEN ${finished.reason} ELSE b.status_reason END,
+        completed_at = CASE WHEN ${finishing} THEN CAST(${now} AS bigint) ELSE b.completed_at END
       FROM (SELECT * FROM moved ${claimBlast}) d
       WHERE b.id = d.blast_id
-      RETURNING b.id, b.status, b.pending_count
+      -- Finished by this UPDATE: final outcomes recorded, nothing left, and finished (a blast
+      -- already finished has no rows in flight to record).
+      RETURNING b.id, b.status, b.status_reason, b.target_count, b.sent_count, b.failed_count, b.skipped_count, b.cancelled_count,
+        b.pending_count = 0 AND b.status IN ('completed', 'failed') AND d.sent + d.failed + d.skipped > 0 AS finished
+    ), finished AS (
+      -- Materialised (volatile): one event id per blast, whatever the subscriptions.
+      SELECT c.*, CAST(gen_random_uuid() AS text) AS event_id, CASE WHEN c.status = 'completed' THEN 'blast.completed' ELSE 'blast.failed' END AS type
+      FROM counters c WHERE c.finished
     ), events AS (
       INSERT INTO webhook_deliveries (subscription_id, event_id, type, blast_id, payload, created_at, pending_since)
       SELECT s.id, e.event_id, e.type, e.blast_id, e.payload, ${now}, ${now}
-      FROM unnest(
-        CAST(${events.map((e) => e.logId)} AS bigint[]), CAST(${rows.map((r) => r.eventId)} AS text[]), CAST(${rows.map((r) => r.type)} AS text[]),
-        CAST(${rows.map((r) => r.blastId)} AS bigint[]), CAST(${rows.map((r) => r.payload)} AS text[])
-      ) WITH ORDINALITY AS e(log_id, event_id, type, blast_id, payload, n)
-      JOIN recorded r ON r.id = e.log_id
+      FROM (
+        SELECT 0 AS part, e.n, e.event_id, e.type, e.blast_id, e.payload
+        FROM unnest(
+          CAST(${events.map((e) => e.logId)} AS bigint[]), CAST(${rows.map((r) => r.eventId)} AS text[]), CAST(${rows.map((r) => r.type)} AS text[]),
+          CAST(${rows.map((r) => r.blastId)} AS bigint[]), CAST(${rows.map((r) => r.payload)} AS text[])
+        ) WITH ORDINALITY AS e(log_id, event_id, type, blast_id, payload, n)
+        JOIN recorded r ON r.id = e.log_id
+        UNION ALL
+        SELECT 1, f.id, f.event_id, f.type, f.id, ${finishedEventPayload(new Date(now).toISOString())} FROM finished f
+      ) e
       JOIN ${wantedBy(sql`e.type`)}
-      ORDER BY e.n, s.id
+      ORDER BY e.part, e.n, s.id
     ) ${claimed}
     SELECT
       (SELECT COALESCE(json_agg(id), '[]') FROM recorded) AS recorded,
-      (SELECT COALESCE(json_agg(id), '[]') FROM counters WHERE pending_count = 0) AS emptied,
       (SELECT COALESCE(json_agg(json_build_object(
           'id', c.id, 'blast_id', c.blast_id, 'customer_id', c.customer_id, 'phone_number', c.phone_number, 'attempts', c.attempts,
           'customer', CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object(
@@ -122,18 +150,28 @@ export async function recordAndClaimAtOnce(
         ORDER BY c.id), '[]')
        FROM claimed c LEFT JOIN customers cu ON cu.id = c.customer_id) AS claimed`.execute(db);
   const row = result.rows[0]!;
-  return { recorded: new Set(row.recorded.map(Number)), emptied: row.emptied.map(Number), claimed: row.claimed };
+  return { recorded: new Set(row.recorded.map(Number)), claimed: row.claimed };
 }
 
 /**
- * The rest of a one-statement commit, in its transaction (rarely anything): the outcomes whose
- * rows were no longer ours, and the blasts the statement left with nothing pending.
+ * The body of a blast.completed / blast.failed event of `finished` (a row of the statement's
+ * `finished`), byte for byte what recordFinishedEvent and outboxRows write with JSON.stringify:
+ * the same keys in the same order, the reason through to_json (the escapes JSON.stringify makes).
  */
-export async function finishAfterOneStatement(trx: Kysely<DB>, owner: string, late: Outcome[], emptied: number[], now: number): Promise<void> {
+const finishedEventPayload = (createdAt: string) => sql`
+  '{"id":"' || f.event_id || '","type":"' || f.type || '","created_at":"' || CAST(${createdAt} AS text) || '","data":{"blast_id":' || f.id ||
+  ',"status":"' || f.status || '","reason":' || COALESCE(CAST(to_json(f.status_reason) AS text), 'null') ||
+  ',"counts":{"target":' || f.target_count || ',"sent":' || f.sent_count || ',"failed":' || f.failed_count ||
+  ',"skipped":' || f.skipped_count || ',"cancelled":' || f.cancelled_count || '}}}'`;
+
+/**
+ * After a one-statement commit, in a transaction of its own (rarely anything): the outcomes
+ * whose rows were no longer ours, as recordOutcomes records them.
+ */
+export async function recordLateOutcomes(trx: Kysely<DB>, owner: string, late: Outcome[], now: number): Promise<void> {
   const deltas: CounterDeltas = new Map();
   const events: NewEvent[] = [];
   await correctRecoveredRows(trx, owner, late, now, { deltas, events });
   await recordEvents(trx, events, now);
-  for (const blastId of emptied) await completeIfDone(trx, blastId, now);
   await applyCounterDeltas(trx, deltas, now);
 }

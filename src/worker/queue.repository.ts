@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type UpdateObject, type ExpressionBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable, type UpdateObject, type ExpressionBuilder } from 'kysely';
 import type { Engine } from '../db/connection.js';
 import type { BlastStatus, DB, SendersTable } from '../db/schema.js';
 import { recordEvents } from '../events/outbox.repository.js';
@@ -535,35 +535,38 @@ async function reviseFailedBlast(db: Kysely<DB>, blastId: number, now: number): 
   if (revised) await recordFinishedEvent(db, blastId, revised, now);
 }
 
+/**
+ * What a blast whose every recipient is final becomes, from its counters as they are then:
+ * completed when anything was sent, else failed, saying why. SQL, so that the one-statement
+ * commit (PostgreSQL) finishes a blast in its own UPDATE by the same rule as completeIfDone.
+ */
+export function finishedBlastStatus(counters: { sent: RawBuilder<unknown>; failed: RawBuilder<unknown>; target: RawBuilder<unknown>; reason: RawBuilder<unknown> }) {
+  const { sent, failed, target, reason } = counters;
+  return {
+    status: sql<BlastStatus>`CASE WHEN ${sent} > 0 THEN 'completed' ELSE 'failed' END`,
+    reason: sql<string | null>`CASE WHEN ${sent} > 0 THEN ${reason} WHEN ${target} = 0 THEN ${'no customer matched the target'}
+      WHEN ${failed} = 0 THEN ${'no recipient had a usable phone number'} ELSE ${NOTHING_SENT} END`,
+  };
+}
+
 /** A blast whose every recipient is final is completed, or failed when nothing was sent (with its event). */
 export async function completeIfDone(db: Kysely<DB>, blastId: number, now: number): Promise<void> {
-  const finished = await db
+  const finished = finishedBlastStatus({ sent: sql.ref('sent_count'), failed: sql.ref('failed_count'), target: sql.ref('target_count'), reason: sql.ref('status_reason') });
+  const row = await db
     .updateTable('whatsapp_blasts')
-    .set((eb) => ({
-      status: eb.case().when('sent_count', '>', 0).then(sql<BlastStatus>`'completed'`).else(sql<BlastStatus>`'failed'`).end(),
-      status_reason: eb
-        .case()
-        .when('sent_count', '>', 0)
-        .then(eb.ref('status_reason'))
-        .when('target_count', '=', 0)
-        .then('no customer matched the target')
-        .when('failed_count', '=', 0)
-        .then('no recipient had a usable phone number')
-        .else(NOTHING_SENT)
-        .end(),
-      completed_at: now,
-    }))
+    .set({ status: finished.status, status_reason: finished.reason, completed_at: now })
     .where('id', '=', blastId)
     .where('pending_count', '=', 0)
     .where('expanded_at', 'is not', null)
     .where('status', 'in', ['scheduled', 'queued', 'processing'])
     .returning(FINISHED_BLAST)
     .executeTakeFirst();
-  if (finished) await recordFinishedEvent(db, blastId, finished, now);
+  if (row) await recordFinishedEvent(db, blastId, row, now);
 }
 
 type FinishedBlast = { status: BlastStatus; status_reason: string | null } & Record<'target_count' | 'sent_count' | 'failed_count' | 'skipped_count' | 'cancelled_count', number | string | bigint>;
 
+/** blast.completed or blast.failed, with its counters (one-statement-commit.ts writes the same body in SQL). */
 async function recordFinishedEvent(db: Kysely<DB>, blastId: number, finished: FinishedBlast, now: number): Promise<void> {
   const type = finished.status === 'completed' ? 'blast.completed' : 'blast.failed';
   const counts = {

@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.js';
 import { localDay } from '../schedule/local-time.js';
 import type { Pacing } from '../senders/pacing.js';
 import type { SenderGateway } from '../senders/sender-gateways.js';
-import { finishAfterOneStatement, recordAndClaimAtOnce } from './one-statement-commit.js';
+import { recordAndClaimAtOnce, recordLateOutcomes } from './one-statement-commit.js';
 import { Pacer } from './pacer.js';
 import * as queue from './queue.repository.js';
 import { loadWindowBlasts, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
@@ -313,20 +313,15 @@ export class SenderRun {
     const { deps, owner, sender, leaseMs, blasts } = this.#ctx;
     const now = deps.clock.now();
     const blastId = blasts[0]!.id;
-    // A transaction around it, so that a blast it leaves with nothing pending is finished in the
-    // same commit: nobody ever sees a sending blast with nothing left to send.
-    const done = await deps.database.prepared!.transaction().execute(async (trx) => {
-      const recorded = await recordAndClaimAtOnce(trx, {
-        owner,
-        outcomes,
-        recipients: this.#recipients,
-        now,
-        claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
-      });
-      const late = outcomes.filter((o) => !recorded.recorded.has(o.id));
-      if (late.length > 0 || recorded.emptied.length > 0) await finishAfterOneStatement(trx, owner, late, recorded.emptied, now);
-      return recorded;
+    const done = await recordAndClaimAtOnce(deps.database.prepared!, {
+      owner,
+      outcomes,
+      recipients: this.#recipients,
+      now,
+      claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
     });
+    const late = outcomes.filter((o) => !done.recorded.has(o.id));
+    if (late.length > 0) await deps.database.prepared!.transaction().execute((trx) => recordLateOutcomes(trx, owner, late, now));
     // Nothing more in the first blast: the other blasts of the run are tried the ordinary way.
     const claimAgain = claim > 0 && done.claimed.length === 0 && blasts.length > 1;
     if (claimAgain) this.#firstBlastEmpty = true;

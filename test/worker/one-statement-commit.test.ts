@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/db/connection.js';
 import { expandNextBlast } from '../../src/worker/expansion.js';
-import { finishAfterOneStatement, recordAndClaimAtOnce } from '../../src/worker/one-statement-commit.js';
+import { recordAndClaimAtOnce, recordLateOutcomes } from '../../src/worker/one-statement-commit.js';
 import * as queue from '../../src/worker/queue.repository.js';
 import { ENGINE, mobileNumber, openMigratedDatabase } from '../helpers.js';
 
@@ -22,7 +22,7 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
     admin = await addAdmin(database, 'one-statement');
     await database.db
       .insertInto('webhook_subscriptions')
-      .values({ url: 'http://127.0.0.1:9/hook', events: JSON.stringify(['message.sent', 'message.failed', 'blast.completed']), secret: 's', active: 1, created_at: 1, updated_at: 1 })
+      .values({ url: 'http://127.0.0.1:9/hook', events: JSON.stringify(['message.sent', 'message.failed', 'blast.completed', 'blast.failed']), secret: 's', active: 1, created_at: 1, updated_at: 1 })
       .execute();
   });
   after(() => close());
@@ -107,21 +107,17 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
 
     const atOnceOutcomes = outcomesOf(claims.get(atOnce.blastId)!);
     const owner = `owner-${atOnce.blastId}`;
-    const done = await database.prepared!.transaction().execute(async (trx) => {
-      const recorded = await recordAndClaimAtOnce(trx, {
-        owner,
-        outcomes: atOnceOutcomes,
-        recipients: new Map(claims.get(atOnce.blastId)!.map((r) => [r.id, r])),
-        now: NOW + 100,
-        claim: { blastId: atOnce.blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 3 },
-      });
-      // The recovered row is not ours any more: the statement leaves it to the rest of the transaction.
-      const late = atOnceOutcomes.filter((o) => !recorded.recorded.has(o.id));
-      assert.deepEqual(late.map((o) => o.id), [atOnceOutcomes[5]!.id]);
-      assert.deepEqual(recorded.emptied, []);
-      await finishAfterOneStatement(trx, owner, late, recorded.emptied, NOW + 100);
-      return recorded;
+    const done = await recordAndClaimAtOnce(database.prepared!, {
+      owner,
+      outcomes: atOnceOutcomes,
+      recipients: new Map(claims.get(atOnce.blastId)!.map((r) => [r.id, r])),
+      now: NOW + 100,
+      claim: { blastId: atOnce.blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 3 },
     });
+    // The recovered row is not ours any more: the statement leaves it to recordLateOutcomes.
+    const late = atOnceOutcomes.filter((o) => !done.recorded.has(o.id));
+    assert.deepEqual(late.map((o) => o.id), [atOnceOutcomes[5]!.id]);
+    await database.prepared!.transaction().execute((trx) => recordLateOutcomes(trx, owner, late, NOW + 100));
 
     const normalise = (claimed: queue.ClaimedRecipient[], { blastId, firstCustomer }: { blastId: number; firstCustomer: number }) =>
       claimed.map((r) => ({ ...r, id: r.id - claims.get(blastId)![0]!.id, blast_id: undefined, customer_id: r.customer_id - firstCustomer, customer: { ...r.customer!, status: undefined } }));
@@ -148,43 +144,65 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
     assert.deepEqual(expected.rows.slice(0, 6).map((r) => r.status), ['sent', 'failed', 'skipped', 'pending', 'sending', 'sent']);
   });
 
-  it('claims nothing from a blast no longer sending, and finishes in its transaction a blast it leaves with nothing pending', async () => {
-    const { blastId } = await sendingBlast('finishing', 2);
+  it('claims nothing from a blast no longer sending', async () => {
+    const { blastId } = await sendingBlast('paused', 2);
     const owner = `owner-${blastId}`;
     const [first, second] = await claim(blastId, owner, 2, NOW + 30_000);
-    const recipients = new Map([first!, second!].map((r) => [r.id, r]));
     await database.db.updateTable('whatsapp_blasts').set({ status: 'paused' }).where('id', '=', blastId).execute();
     const whilePaused = await recordAndClaimAtOnce(database.prepared!, {
       owner,
-      recipients,
+      recipients: new Map([first!, second!].map((r) => [r.id, r])),
       now: NOW + 100,
       outcomes: [{ id: first!.id, blastId, kind: 'retry', reason: 'timeout; retrying', nextAttemptAt: NOW }],
       claim: { blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 5 },
     });
     // The retried row is pending and due, but the blast is paused: nothing is claimed.
-    assert.deepEqual(whilePaused, { recorded: new Set([first!.id]), emptied: [], claimed: [] });
-
-    await database.db.updateTable('whatsapp_blasts').set({ status: 'processing' }).where('id', '=', blastId).execute();
-    const [again] = await claim(blastId, owner, 1, NOW + 30_000, NOW + 200);
-    assert.equal(again!.id, first!.id);
-    await database.prepared!.transaction().execute(async (trx) => {
-      const last = await recordAndClaimAtOnce(trx, {
-        owner,
-        recipients,
-        now: NOW + 300,
-        outcomes: [
-          { id: first!.id, blastId, kind: 'sent', providerMessageId: 'wamid.1', at: NOW + 250 },
-          { id: second!.id, blastId, kind: 'failed', reason: 'bad number' },
-        ],
-      });
-      assert.deepEqual(last.emptied, [blastId]);
-      await finishAfterOneStatement(trx, owner, [], last.emptied, NOW + 300);
-    });
-    const blast = await database.db.selectFrom('whatsapp_blasts').select(['status', 'sent_count', 'failed_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
-    assert.deepEqual({ ...blast, sent_count: Number(blast.sent_count), failed_count: Number(blast.failed_count), pending_count: Number(blast.pending_count) }, { status: 'completed', sent_count: 1, failed_count: 1, pending_count: 0 });
-    const types = await database.db.selectFrom('webhook_deliveries').select('type').where('blast_id', '=', blastId).orderBy('id').execute();
-    assert.deepEqual(types.map((t) => t.type), ['message.sent', 'message.failed', 'blast.completed']);
+    assert.deepEqual(whilePaused, { recorded: new Set([first!.id]), claimed: [] });
   });
+
+  // Kept by a blast that sent something: every character JSON must escape, and some it need not.
+  const REASON = 'said "hi" \\ back\nthen \u0001 ☺ \u2028 done';
+  for (const { finish, kinds } of [
+    { finish: 'completed', kinds: ['sent', 'failed'] },
+    { finish: 'failed', kinds: ['failed', 'failed'] },
+  ] as const) {
+    it(`finishes in the statement itself a blast it leaves with nothing pending (${finish}), as completeIfDone does, with the same event`, async () => {
+      const finishing: Record<string, { blastId: number; firstCustomer: number; owner: string }> = {};
+      for (const way of ['ordinary', 'at-once']) {
+        const { blastId, firstCustomer } = await sendingBlast(`finish-${finish}-${way}`, 2);
+        await database.db.updateTable('whatsapp_blasts').set({ status_reason: REASON }).where('id', '=', blastId).execute();
+        finishing[way] = { blastId, firstCustomer, owner: `owner-${blastId}` };
+      }
+      const outcomesFor = async (way: string): Promise<queue.Outcome[]> => {
+        const { blastId, owner } = finishing[way]!;
+        const claimed = await claim(blastId, owner, 2, NOW + 30_000);
+        return claimed.map((r, i) => (kinds[i] === 'sent' ? { id: r.id, blastId, kind: 'sent', providerMessageId: `wamid.${i}`, at: NOW + 250 } : { id: r.id, blastId, kind: 'failed', reason: 'bad number' }));
+      };
+      const ordinary = finishing['ordinary']!;
+      const ordinaryOutcomes = await outcomesFor('ordinary');
+      await database.db.transaction().execute(async (trx) => queue.applyCounterDeltas(trx, await queue.recordOutcomes(trx, ordinary.owner, ordinaryOutcomes, NOW + 300), NOW + 300));
+      const atOnce = finishing['at-once']!;
+      const atOnceOutcomes = await outcomesFor('at-once');
+      const recipients = new Map((await database.db.selectFrom('whatsapp_blast_logs').selectAll().where('blast_id', '=', atOnce.blastId).execute()).map((r) => [Number(r.id), { customer_id: Number(r.customer_id), phone_number: r.phone_number! }]));
+      const last = await recordAndClaimAtOnce(database.prepared!, { owner: atOnce.owner, recipients, now: NOW + 300, outcomes: atOnceOutcomes });
+      assert.equal(last.recorded.size, 2);
+
+      const expected = await snapshot(ordinary.blastId, ordinary.firstCustomer, ordinary.owner);
+      const actual = await snapshot(atOnce.blastId, atOnce.firstCustomer, atOnce.owner);
+      assert.deepEqual(actual.blast, expected.blast);
+      assert.deepEqual(actual.events, expected.events);
+      // What completeIfDone did, so that agreeing with it means something.
+      assert.equal(expected.blast.status, finish);
+      assert.equal(expected.blast.status_reason, finish === 'completed' ? REASON : "no message could be sent: see the recipients' errors");
+      assert.equal(Number(expected.blast.completed_at), NOW + 300);
+      assert.deepEqual(expected.events.map((e) => e.type).at(-1), `blast.${finish}`);
+      // The body byte for byte as JSON.stringify writes it (the same keys, order and escapes).
+      const bodies = await database.db.selectFrom('webhook_deliveries').select('payload').where('blast_id', '=', atOnce.blastId).where('type', 'like', 'blast.%').execute();
+      assert.equal(bodies.length, 1);
+      assert.equal(bodies[0]!.payload, JSON.stringify(JSON.parse(bodies[0]!.payload)));
+      assert.equal(JSON.parse(bodies[0]!.payload).data.reason, finish === 'completed' ? REASON : expected.blast.status_reason);
+    });
+  }
 });
 
 async function addAdmin(database: Database, name: string): Promise<number> {
