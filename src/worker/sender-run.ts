@@ -308,7 +308,7 @@ export class SenderRun {
     return !this.#firstBlastEmpty && first !== undefined && first.status === 'processing' && this.#blasts.has(first.id);
   }
 
-  /** The commit as PostgreSQL's one statement, with what it leaves (rarely anything) in the same transaction. */
+  /** The commit as PostgreSQL's one statement, in autocommit; what it leaves (rarely anything) after it, in a transaction. */
   async #commitAtOnce(outcomes: queue.Outcome[], claim: number): Promise<Committed> {
     const { deps, owner, sender, leaseMs, blasts } = this.#ctx;
     const now = deps.clock.now();
@@ -321,7 +321,8 @@ export class SenderRun {
       claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
     });
     const late = outcomes.filter((o) => !done.recorded.has(o.id));
-    if (late.length > 0) await deps.database.prepared!.transaction().execute((trx) => recordLateOutcomes(trx, owner, late, now));
+    // On the ordinary connections: only the marked statements are to be planned generically.
+    if (late.length > 0) await deps.database.db.transaction().execute((trx) => recordLateOutcomes(trx, owner, late, now));
     // Nothing more in the first blast: the other blasts of the run are tried the ordinary way.
     const claimAgain = claim > 0 && done.claimed.length === 0 && blasts.length > 1;
     if (claimAgain) this.#firstBlastEmpty = true;
