@@ -34,9 +34,9 @@ import {
  *   the claim, and a claim after it sees the new state); a key-share lock would not do here, as
  *   the order of a statement's parts is undefined and a row the statement already updated cannot
  *   be locked by it again.
- * Autocommit, because the blast's counters row is every lane's: its lock is held until the
- * commit, and in a transaction that meant until the lane's process got round to sending COMMIT
- * (eight numbers on one blast waited on one another most of the time). What it leaves, the
+ * Autocommit: two round trips fewer than inside BEGIN … COMMIT, and the blast's counters row,
+ * every lane's, is held only until the statement's own commit, not until the lane's process gets
+ * round to sending COMMIT (eight numbers on one blast still queue on it). What it leaves, the
  * caller records after it with recordLateOutcomes: outcomes whose rows were no longer ours (the
  * recovery failed them meanwhile). The claim sees the rows as they were when the statement
  * began: a row released by this very commit is claimed by the next one. Run it on
