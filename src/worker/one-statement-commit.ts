@@ -1,19 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { preparedStatement } from '../db/connection.js';
 import type { DB } from '../db/schema.js';
-import { outboxRows, recordEvents, wantedBy } from '../events/outbox.repository.js';
+import { outboxRows, wantedBy } from '../events/outbox.repository.js';
 import type { NewEvent } from '../events/event-types.js';
-import {
-  applyCounterDeltas,
-  correctRecoveredRows,
-  dueRecipientIds,
-  finishedBlastStatus,
-  messageEvent,
-  type ClaimedRecipient,
-  type CounterDeltas,
-  type Outcome,
-  type RecipientOfRow,
-} from './queue.repository.js';
+import { dueRecipientIds, finishedBlastStatus, messageEvent, type ClaimedRecipient, type Outcome, type RecipientOfRow } from './queue.repository.js';
 
 /**
  * PostgreSQL only: a sending lane's usual commit in ONE statement, in autocommit. Each statement
@@ -37,8 +27,8 @@ import {
  * Autocommit: two round trips fewer than inside BEGIN … COMMIT, and the blast's counters row,
  * every lane's, is held only until the statement's own commit, not until the lane's process gets
  * round to sending COMMIT (eight numbers on one blast still queue on it). What it leaves, the
- * caller records after it with recordLateOutcomes: outcomes whose rows were no longer ours (the
- * recovery failed them meanwhile). The claim sees the rows as they were when the statement
+ * caller records after it the ordinary way (recordOutcomes): outcomes whose rows were no longer
+ * ours (the recovery failed them meanwhile). The claim sees the rows as they were when the statement
  * began: a row released by this very commit is claimed by the next one. Run it on
  * Database.prepared.
  */
@@ -163,15 +153,3 @@ const finishedEventPayload = (createdAt: string) => sql`
   ',"status":"' || f.status || '","reason":' || COALESCE(CAST(to_json(f.status_reason) AS text), 'null') ||
   ',"counts":{"target":' || f.target_count || ',"sent":' || f.sent_count || ',"failed":' || f.failed_count ||
   ',"skipped":' || f.skipped_count || ',"cancelled":' || f.cancelled_count || '}}}'`;
-
-/**
- * After a one-statement commit, in a transaction of its own (rarely anything): the outcomes
- * whose rows were no longer ours, as recordOutcomes records them.
- */
-export async function recordLateOutcomes(trx: Kysely<DB>, owner: string, late: Outcome[], now: number): Promise<void> {
-  const deltas: CounterDeltas = new Map();
-  const events: NewEvent[] = [];
-  await correctRecoveredRows(trx, owner, late, now, { deltas, events });
-  await recordEvents(trx, events, now);
-  await applyCounterDeltas(trx, deltas, now);
-}

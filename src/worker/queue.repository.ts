@@ -389,7 +389,7 @@ export function messageEvent(outcome: Outcome, row: RecipientOfRow): NewEvent | 
  * The outcomes whose rows were no longer claimed by `owner` (see correctRecoveredRow): the truth
  * replaces the recovery's guess, and `into` gets the counter moves and the events that follow.
  */
-export async function correctRecoveredRows(db: Kysely<DB>, owner: string, late: Outcome[], now: number, into: { deltas: CounterDeltas; events: NewEvent[] }): Promise<void> {
+async function correctRecoveredRows(db: Kysely<DB>, owner: string, late: Outcome[], now: number, into: { deltas: CounterDeltas; events: NewEvent[] }): Promise<void> {
   for (const outcome of late) {
     const corrected = await correctRecoveredRow(db, owner, outcome, now);
     if (corrected && corrected.status !== 'failed') {

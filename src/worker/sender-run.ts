@@ -3,7 +3,7 @@ import type { DB } from '../db/schema.js';
 import { localDay } from '../schedule/local-time.js';
 import type { Pacing } from '../senders/pacing.js';
 import type { SenderGateway } from '../senders/sender-gateways.js';
-import { recordAndClaimAtOnce, recordLateOutcomes } from './one-statement-commit.js';
+import { recordAndClaimAtOnce } from './one-statement-commit.js';
 import { Pacer } from './pacer.js';
 import * as queue from './queue.repository.js';
 import { loadWindowBlasts, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
@@ -321,8 +321,9 @@ export class SenderRun {
       claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
     });
     const late = outcomes.filter((o) => !done.recorded.has(o.id));
-    // On the ordinary connections: only the marked statements are to be planned generically.
-    if (late.length > 0) await deps.database.db.transaction().execute((trx) => recordLateOutcomes(trx, owner, late, now));
+    // Recorded the ordinary way, on the ordinary connections (only the marked statements are to be
+    // planned generically): recordOutcomes corrects the rows the recovery failed meanwhile.
+    if (late.length > 0) await deps.database.db.transaction().execute(async (trx) => queue.applyCounterDeltas(trx, await queue.recordOutcomes(trx, owner, late, now), now));
     // Nothing more in the first blast: the other blasts of the run are tried the ordinary way.
     const claimAgain = claim > 0 && done.claimed.length === 0 && blasts.length > 1;
     if (claimAgain) this.#firstBlastEmpty = true;

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/db/connection.js';
 import { expandNextBlast } from '../../src/worker/expansion.js';
-import { recordAndClaimAtOnce, recordLateOutcomes } from '../../src/worker/one-statement-commit.js';
+import { recordAndClaimAtOnce } from '../../src/worker/one-statement-commit.js';
 import * as queue from '../../src/worker/queue.repository.js';
 import { ENGINE, mobileNumber, openMigratedDatabase } from '../helpers.js';
 
@@ -114,10 +114,10 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
       now: NOW + 100,
       claim: { blastId: atOnce.blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 3 },
     });
-    // The recovered row is not ours any more: the statement leaves it to recordLateOutcomes.
+    // The recovered row is not ours any more: the statement leaves it to the ordinary recording.
     const late = atOnceOutcomes.filter((o) => !done.recorded.has(o.id));
     assert.deepEqual(late.map((o) => o.id), [atOnceOutcomes[5]!.id]);
-    await database.prepared!.transaction().execute((trx) => recordLateOutcomes(trx, owner, late, NOW + 100));
+    await database.db.transaction().execute(async (trx) => queue.applyCounterDeltas(trx, await queue.recordOutcomes(trx, owner, late, NOW + 100), NOW + 100));
 
     const normalise = (claimed: queue.ClaimedRecipient[], { blastId, firstCustomer }: { blastId: number; firstCustomer: number }) =>
       claimed.map((r) => ({ ...r, id: r.id - claims.get(blastId)![0]!.id, blast_id: undefined, customer_id: r.customer_id - firstCustomer, customer: { ...r.customer!, status: undefined } }));
