@@ -32,27 +32,38 @@ import { dueRecipientIds, finishedBlastStatus, messageEvent, type ClaimedRecipie
  * began: a row released by this very commit is claimed by the next one. Run it on
  * Database.prepared.
  */
-export async function recordAndClaimAtOnce(
-  db: Kysely<DB>,
-  work: {
-    owner: string;
-    outcomes: Outcome[];
-    /** The recipient of each outcome's row (its events name them). */
-    recipients: ReadonlyMap<number, RecipientOfRow>;
-    now: number;
-    /** Recipients of a started blast to claim, if any. */
-    claim?: { blastId: number; senderId: number; leaseExpiresAt: number; limit: number };
-  },
-): Promise<{ recorded: Set<number>; claimed: ClaimedRecipient[] }> {
-  const { owner, outcomes, recipients, now, claim } = work;
-  const column = <T>(value: (o: Outcome) => T) => outcomes.map(value);
+/** One lane's part of a one-statement commit. */
+export interface LaneCommit {
+  /** The owner of the lane's claims: its outcomes are recorded only on rows it still holds. */
+  owner: string;
+  outcomes: Outcome[];
+  /** The recipient of each outcome's row (its events name them). */
+  recipients: ReadonlyMap<number, RecipientOfRow>;
+  /** Recipients of a started blast to claim, if any. */
+  claim?: { blastId: number; senderId: number; leaseExpiresAt: number; limit: number };
+}
+
+/** What one lane's part did: the outcomes recorded (the others were not its rows any more), and its claims. */
+export interface LaneCommitted {
+  recorded: Set<number>;
+  claimed: ClaimedRecipient[];
+}
+
+export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; lanes: LaneCommit[] }): Promise<LaneCommitted[]> {
+  const { now, lanes } = work;
+  const outcomes = lanes.flatMap((lane) => lane.outcomes.map((outcome) => ({ outcome, owner: lane.owner })));
+  const column = <T>(value: (o: Outcome) => T) => outcomes.map((o) => value(o.outcome));
   const events: { logId: number; event: NewEvent }[] = [];
-  for (const outcome of outcomes) {
-    const recipient = recipients.get(outcome.id);
-    const event = recipient && messageEvent(outcome, recipient);
-    if (event) events.push({ logId: outcome.id, event });
+  for (const lane of lanes) {
+    for (const outcome of lane.outcomes) {
+      const recipient = lane.recipients.get(outcome.id);
+      const event = recipient && messageEvent(outcome, recipient);
+      if (event) events.push({ logId: outcome.id, event });
+    }
   }
   const rows = outboxRows(events.map((e) => e.event), now);
+  const claims = lanes.flatMap((lane) => (lane.claim ? [{ owner: lane.owner, ...lane.claim }] : []));
+  const claimColumn = <T>(value: (c: (typeof claims)[number]) => T) => claims.map(value);
   const finishing = sql`b.pending_count - (d.sent + d.failed + d.skipped) = 0 AND d.sent + d.failed + d.skipped > 0
     AND b.expanded_at IS NOT NULL AND b.status IN ('scheduled', 'queued', 'processing')`;
   const finished = finishedBlastStatus({
@@ -61,25 +72,19 @@ export async function recordAndClaimAtOnce(
     target: sql`b.target_count`,
     reason: sql`b.status_reason`,
   });
-  const claimBlast = claim ? sql`UNION ALL SELECT CAST(${claim.blastId} AS bigint), 0, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM moved WHERE blast_id = ${claim.blastId})` : sql``;
-  const claimed = claim
-    ? sql`, claimed AS (
-        UPDATE whatsapp_blast_logs
-        SET status = 'sending', attempts = attempts + 1, claim_owner = ${owner}, sender_id = ${claim.senderId},
-            lease_expires_at = ${claim.leaseExpiresAt}, updated_at = ${now}
-        WHERE id IN (${dueRecipientIds('postgres', { blastId: claim.blastId, now, limit: claim.limit })})
-        AND status = 'pending'
-        AND EXISTS (SELECT 1 FROM counters WHERE id = ${claim.blastId} AND status IN ('queued', 'processing'))
-        RETURNING id, blast_id, customer_id, phone_number, attempts)`
-    : sql`, claimed AS (SELECT NULL::bigint AS id, NULL::bigint AS blast_id, NULL::bigint AS customer_id, NULL::text AS phone_number, NULL::int AS attempts WHERE false)`;
-  // Two texts, with and without a claim, each prepared once per connection.
-  const result = await sql<{ recorded: number[]; claimed: ClaimedRecipient[] }>`${sql.raw(preparedStatement(claim ? 'record-and-claim' : 'record'))}
+  // One text, whatever the lanes: prepared once per connection.
+  const result = await sql<{ recorded: number[]; claimed: (ClaimedRecipient & { claim_owner: string })[] }>`${sql.raw(preparedStatement('record-and-claim'))}
     WITH outcome AS (
       SELECT * FROM unnest(
-        CAST(${column((o) => o.id)} AS bigint[]), CAST(${column((o) => o.kind)} AS text[]),
+        CAST(${column((o) => o.id)} AS bigint[]), CAST(${outcomes.map((o) => o.owner)} AS text[]), CAST(${column((o) => o.kind)} AS text[]),
         CAST(${column((o) => (o.kind === 'sent' ? o.at : null))} AS bigint[]), CAST(${column((o) => (o.kind === 'sent' ? o.providerMessageId : null))} AS text[]),
         CAST(${column((o) => ('reason' in o ? o.reason : null))} AS text[]), CAST(${column((o) => (o.kind === 'retry' ? o.nextAttemptAt : null))} AS bigint[])
-      ) AS o(id, kind, at, provider_message_id, reason, next_attempt_at)
+      ) AS o(id, owner, kind, at, provider_message_id, reason, next_attempt_at)
+    ), lane AS (
+      SELECT * FROM unnest(
+        CAST(${claimColumn((c) => c.owner)} AS text[]), CAST(${claimColumn((c) => c.senderId)} AS bigint[]), CAST(${claimColumn((c) => c.blastId)} AS bigint[]),
+        CAST(${claimColumn((c) => c.leaseExpiresAt)} AS bigint[]), CAST(${claimColumn((c) => c.limit)} AS int[])
+      ) WITH ORDINALITY AS c(owner, sender_id, blast_id, lease_expires_at, claim_limit, n)
     ), recorded AS (
       UPDATE whatsapp_blast_logs l SET
         status = CASE WHEN o.kind IN ('retry', 'released') THEN 'pending' ELSE o.kind END,
@@ -92,7 +97,7 @@ export async function recordAndClaimAtOnce(
       FROM outcome o
       -- The ids again, as a condition on the primary key: joined only to \`outcome\`, the rows were
       -- found through the index of rows in flight, all of them, every worker's.
-      WHERE l.id = ANY(CAST(${column((o) => o.id)} AS bigint[])) AND l.id = o.id AND l.status = 'sending' AND l.claim_owner = ${owner}
+      WHERE l.id = ANY(CAST(${column((o) => o.id)} AS bigint[])) AND l.id = o.id AND l.status = 'sending' AND l.claim_owner = o.owner
       RETURNING l.id, l.blast_id, l.status
     ), moved AS (
       SELECT blast_id, count(*) FILTER (WHERE status = 'sent') AS sent, count(*) FILTER (WHERE status = 'failed') AS failed,
@@ -105,7 +110,7 @@ export async function recordAndClaimAtOnce(
         status = CASE WHEN ${finishing} THEN ${finished.status} ELSE b.status END,
         status_reason = CASE WHEN ${finishing} THEN ${finished.reason} ELSE b.status_reason END,
         completed_at = CASE WHEN ${finishing} THEN CAST(${now} AS bigint) ELSE b.completed_at END
-      FROM (SELECT * FROM moved ${claimBlast}) d
+      FROM (SELECT * FROM moved UNION ALL SELECT DISTINCT blast_id, 0, 0, 0 FROM lane WHERE blast_id NOT IN (SELECT blast_id FROM moved)) d
       WHERE b.id = d.blast_id
       -- Finished by this UPDATE: final outcomes recorded, nothing left, and finished (a blast
       -- already finished has no rows in flight to record).
@@ -130,17 +135,37 @@ export async function recordAndClaimAtOnce(
       ) e
       JOIN ${wantedBy(sql`e.type`)}
       ORDER BY e.part, e.n, s.id
-    ) ${claimed}
+    ), slot AS (
+      -- The lanes' claims of one blast, numbered in turn: the due rows are dealt out in that order.
+      SELECT c.owner, c.sender_id, c.blast_id, c.lease_expires_at, row_number() OVER (PARTITION BY c.blast_id ORDER BY c.n, g) AS k
+      FROM lane c CROSS JOIN generate_series(1, c.claim_limit) g
+    ), due AS (
+      SELECT d.id, c.blast_id, row_number() OVER (PARTITION BY c.blast_id ORDER BY d.id) AS k
+      FROM (SELECT blast_id, CAST(sum(claim_limit) AS int) AS claim_limit FROM lane GROUP BY blast_id) c
+      CROSS JOIN LATERAL (${dueRecipientIds('postgres', { blastId: sql`c.blast_id`, now, limit: sql`c.claim_limit` })}) d
+    ), claimed AS (
+      UPDATE whatsapp_blast_logs l
+      SET status = 'sending', attempts = l.attempts + 1, claim_owner = s.owner, sender_id = s.sender_id,
+          lease_expires_at = s.lease_expires_at, updated_at = ${now}
+      FROM due d JOIN slot s ON s.blast_id = d.blast_id AND s.k = d.k
+      WHERE l.id = d.id AND l.status = 'pending'
+      AND EXISTS (SELECT 1 FROM counters WHERE id = d.blast_id AND status IN ('queued', 'processing'))
+      RETURNING l.id, l.blast_id, l.customer_id, l.phone_number, l.attempts, l.claim_owner
+    )
     SELECT
       (SELECT COALESCE(json_agg(id), '[]') FROM recorded) AS recorded,
       (SELECT COALESCE(json_agg(json_build_object(
-          'id', c.id, 'blast_id', c.blast_id, 'customer_id', c.customer_id, 'phone_number', c.phone_number, 'attempts', c.attempts,
+          'id', c.id, 'blast_id', c.blast_id, 'customer_id', c.customer_id, 'phone_number', c.phone_number, 'attempts', c.attempts, 'claim_owner', c.claim_owner,
           'customer', CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object(
             'name', cu.name, 'phone', cu.phone, 'status', cu.status, 'attributes', cu.attributes, 'opted_out_at', cu.opted_out_at) END)
         ORDER BY c.id), '[]')
        FROM claimed c LEFT JOIN customers cu ON cu.id = c.customer_id) AS claimed`.execute(db);
   const row = result.rows[0]!;
-  return { recorded: new Set(row.recorded.map(Number)), claimed: row.claimed };
+  const recorded = new Set(row.recorded.map(Number));
+  return lanes.map((lane) => ({
+    recorded: new Set(lane.outcomes.filter((o) => recorded.has(o.id)).map((o) => o.id)),
+    claimed: row.claimed.filter((c) => c.claim_owner === lane.owner).map(({ claim_owner: _, ...claimed }) => claimed),
+  }));
 }
 
 /**

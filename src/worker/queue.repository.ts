@@ -232,7 +232,7 @@ export type ClaimedRecipient = { id: number; blast_id: number; customer_id: numb
  * wherever the blast is. The range holds exactly the blast's pending rows (ids are positive).
  * SQLite reads that index for either form.
  */
-export const dueRecipientIds = (engine: Engine, due: { blastId: number; now: number; limit: number }) => sql`
+export const dueRecipientIds = (engine: Engine, due: { blastId: number | RawBuilder<unknown>; now: number; limit: number | RawBuilder<unknown> }) => sql`
   SELECT id FROM whatsapp_blast_logs
   WHERE (blast_id, status, id) > (${due.blastId}, 'pending', 0) AND (blast_id, status, id) < (${due.blastId}, 'pending', ${Number.MAX_SAFE_INTEGER})
     AND next_attempt_at <= ${due.now}

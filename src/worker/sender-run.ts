@@ -3,9 +3,9 @@ import type { DB } from '../db/schema.js';
 import { localDay } from '../schedule/local-time.js';
 import type { Pacing } from '../senders/pacing.js';
 import type { SenderGateway } from '../senders/sender-gateways.js';
-import { recordAndClaimAtOnce } from './one-statement-commit.js';
 import { Pacer } from './pacer.js';
 import * as queue from './queue.repository.js';
+import type { SharedStatement } from './shared-statement.js';
 import { loadWindowBlasts, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
 import { WorkSignal } from './work-signal.js';
 import type { WorkerDeps } from './worker.js';
@@ -45,6 +45,8 @@ export interface SenderRunContext {
    * pushing out the leases of the rows held once `leaseExpiresAt` (the earliest of them) nears.
    */
   persist<T>(what: string, write: () => Promise<T>, leaseExpiresAt: number): Promise<T>;
+  /** PostgreSQL's one-statement commits, shared with the process's other lanes (absent on SQLite). */
+  sharedStatement?: SharedStatement;
   /** Records the number's stop by the provider in the transaction that pauses it. */
   announcePause(trx: Kysely<DB>, reason: string, now: number): Promise<void>;
 }
@@ -302,22 +304,24 @@ export class SenderRun {
    */
   #mayCommitAtOnce(claim: number): boolean {
     const { deps, blasts } = this.#ctx;
-    if (deps.database.prepared === undefined || deps.clock.now() - this.#senderCheckedAt >= SENDER_CHECK_MS) return false;
+    if (this.#ctx.sharedStatement === undefined || deps.clock.now() - this.#senderCheckedAt >= SENDER_CHECK_MS) return false;
     if (claim === 0) return true;
     const first = blasts[0];
     return !this.#firstBlastEmpty && first !== undefined && first.status === 'processing' && this.#blasts.has(first.id);
   }
 
-  /** The commit as PostgreSQL's one statement, in autocommit; what it leaves (rarely anything) after it, in a transaction. */
+  /**
+   * The commit as PostgreSQL's one statement, in autocommit, shared with the other lanes of the
+   * blast in this process; what it leaves (rarely anything) after it, in a transaction.
+   */
   async #commitAtOnce(outcomes: queue.Outcome[], claim: number): Promise<Committed> {
-    const { deps, owner, sender, leaseMs, blasts } = this.#ctx;
+    const { deps, owner, sender, leaseMs, blasts, sharedStatement } = this.#ctx;
     const now = deps.clock.now();
-    const blastId = blasts[0]!.id;
-    const done = await recordAndClaimAtOnce(deps.database.prepared!, {
+    const blastId = blasts[0]?.id ?? 0;
+    const done = await sharedStatement!.commit(blastId, {
       owner,
       outcomes,
       recipients: this.#recipients,
-      now,
       claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
     });
     const late = outcomes.filter((o) => !done.recorded.has(o.id));

@@ -10,6 +10,7 @@ import type { LeasedSender } from './queue.repository.js';
 import type { RetrySettings } from './retry-policy.js';
 import { randomPauseMs } from './retry-policy.js';
 import { SenderRun } from './sender-run.js';
+import { SharedStatement } from './shared-statement.js';
 import { pacingOf, type EnvironmentPacing } from '../senders/pacing.js';
 import { databaseBackoffMs, describeDatabaseError, isDatabaseUnavailable, whileDatabaseUnavailable, type DatabaseRetry } from '../db/unavailable.js';
 import { remainingToday } from '../senders/daily-cap.js';
@@ -65,9 +66,12 @@ export class Worker {
   #stopping = false;
   /** Numbers each lane turn: its claims and its sender lease carry `${id}#${turn}` as owner. */
   #turns = 0;
+  /** PostgreSQL: the one-statement commits of the lanes, shared by the lanes of a blast. */
+  readonly #sharedStatement: SharedStatement | undefined;
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps;
+    if (deps.database.prepared) this.#sharedStatement = new SharedStatement(deps.database.prepared, deps.clock);
     // A window sends for at most one gateway time-out, and its last send may take one more.
     this.#leaseMs = 2 * deps.settings.gatewayTimeoutMs + 5_000;
   }
@@ -252,6 +256,7 @@ export class Worker {
         // Like a lease's sends: claims stop after one gateway time-out, and the last send may take one more.
         claimUntil: now + settings.gatewayTimeoutMs,
         isStopping: () => this.#stopping,
+        sharedStatement: this.#sharedStatement,
         persist: (what, write, leaseExpiresAt) =>
           this.#persist(what, write, leaseExpiresAt, () => queue.extendLeases(db, { owner, senderId: leased.id, expiresAt: clock.now() + this.#leaseMs })),
         announcePause: (trx, reason, at) => this.#announceProviderPause(trx, leased.id, reason, allowed, sendersOf, at),

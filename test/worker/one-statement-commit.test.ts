@@ -2,7 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/db/connection.js';
 import { expandNextBlast } from '../../src/worker/expansion.js';
-import { recordAndClaimAtOnce } from '../../src/worker/one-statement-commit.js';
+import { recordAndClaimAtOnce, type LaneCommit } from '../../src/worker/one-statement-commit.js';
+import { SharedStatement } from '../../src/worker/shared-statement.js';
 import * as queue from '../../src/worker/queue.repository.js';
 import { ENGINE, mobileNumber, openMigratedDatabase } from '../helpers.js';
 
@@ -46,6 +47,9 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
 
   const claim = (blastId: number, owner: string, limit: number, leaseExpiresAt: number, now = NOW) =>
     queue.claimRecipients(database.db, 'postgres', { blastId, senderId: 1, owner, now, leaseExpiresAt, limit });
+
+  /** One lane's commit, alone in its statement. */
+  const atOnceAlone = async (now: number, lane: LaneCommit) => (await recordAndClaimAtOnce(database.prepared!, { now, lanes: [lane] }))[0]!;
 
   /** One outcome of every kind for the first six claimed rows; the sixth was failed by the recovery meanwhile. */
   function outcomesOf(claimed: queue.ClaimedRecipient[]): queue.Outcome[] {
@@ -107,11 +111,10 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
 
     const atOnceOutcomes = outcomesOf(claims.get(atOnce.blastId)!);
     const owner = `owner-${atOnce.blastId}`;
-    const done = await recordAndClaimAtOnce(database.prepared!, {
+    const done = await atOnceAlone(NOW + 100, {
       owner,
       outcomes: atOnceOutcomes,
       recipients: new Map(claims.get(atOnce.blastId)!.map((r) => [r.id, r])),
-      now: NOW + 100,
       claim: { blastId: atOnce.blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 3 },
     });
     // The recovered row is not ours any more: the statement leaves it to the ordinary recording.
@@ -149,15 +152,92 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
     const owner = `owner-${blastId}`;
     const [first, second] = await claim(blastId, owner, 2, NOW + 30_000);
     await database.db.updateTable('whatsapp_blasts').set({ status: 'paused' }).where('id', '=', blastId).execute();
-    const whilePaused = await recordAndClaimAtOnce(database.prepared!, {
+    const whilePaused = await atOnceAlone(NOW + 100, {
       owner,
       recipients: new Map([first!, second!].map((r) => [r.id, r])),
-      now: NOW + 100,
       outcomes: [{ id: first!.id, blastId, kind: 'retry', reason: 'timeout; retrying', nextAttemptAt: NOW }],
       claim: { blastId, senderId: 1, leaseExpiresAt: NOW + 90_000, limit: 5 },
     });
     // The retried row is pending and due, but the blast is paused: nothing is claimed.
     assert.deepEqual(whilePaused, { recorded: new Set([first!.id]), claimed: [] });
+  });
+
+  it("records several lanes' outcomes in one statement, each only on rows it holds, and deals out their claims in turn", async () => {
+    const { blastId } = await sendingBlast('two-lanes', 12);
+    const [a1, a2, b1, c1] = [await claim(blastId, 'lane-a', 2, NOW + 30_000), await claim(blastId, 'lane-b', 1, NOW + 30_000), await claim(blastId, 'lane-c', 1, NOW + 30_000)].flat();
+    const recipients = new Map([a1!, a2!, b1!, c1!].map((r) => [r.id, r]));
+    const [a, b] = await recordAndClaimAtOnce(database.prepared!, {
+      now: NOW + 100,
+      lanes: [
+        {
+          owner: 'lane-a',
+          recipients,
+          // c1 is another lane's row: lane a's outcome for it must not be recorded.
+          outcomes: [
+            { id: a1!.id, blastId, kind: 'sent', providerMessageId: 'wamid.a1', at: NOW + 50 },
+            { id: c1!.id, blastId, kind: 'failed', reason: 'not yours' },
+          ],
+          claim: { blastId, senderId: 1, leaseExpiresAt: NOW + 60_000, limit: 2 },
+        },
+        {
+          owner: 'lane-b',
+          recipients,
+          outcomes: [{ id: b1!.id, blastId, kind: 'failed', reason: 'bad number' }],
+          claim: { blastId, senderId: 2, leaseExpiresAt: NOW + 70_000, limit: 3 },
+        },
+      ],
+    });
+    assert.deepEqual(a!.recorded, new Set([a1!.id]));
+    assert.deepEqual(b!.recorded, new Set([b1!.id]));
+    // The first due rows to the first lane, the next ones to the second, none to both.
+    const firstDue = c1!.id + 1;
+    assert.deepEqual(a!.claimed.map((r) => r.id), [firstDue, firstDue + 1]);
+    assert.deepEqual(b!.claimed.map((r) => r.id), [firstDue + 2, firstDue + 3, firstDue + 4]);
+    assert.ok(a!.claimed.every((r) => r.customer !== null && !('claim_owner' in r)));
+    const rows = await database.db.selectFrom('whatsapp_blast_logs').select(['id', 'status', 'claim_owner', 'sender_id', 'lease_expires_at']).where('blast_id', '=', blastId).orderBy('id').execute();
+    assert.deepEqual(
+      rows.slice(0, 9).map((r) => [r.status, r.claim_owner, r.sender_id === null ? null : Number(r.sender_id), r.lease_expires_at === null ? null : Number(r.lease_expires_at)]),
+      [
+        ['sent', null, 1, null],
+        ['sending', 'lane-a', 1, NOW + 30_000],
+        ['failed', null, 1, null],
+        ['sending', 'lane-c', 1, NOW + 30_000],
+        ['sending', 'lane-a', 1, NOW + 60_000],
+        ['sending', 'lane-a', 1, NOW + 60_000],
+        ['sending', 'lane-b', 2, NOW + 70_000],
+        ['sending', 'lane-b', 2, NOW + 70_000],
+        ['sending', 'lane-b', 2, NOW + 70_000],
+      ],
+    );
+    const blast = await database.db.selectFrom('whatsapp_blasts').select(['sent_count', 'failed_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
+    assert.deepEqual([blast.sent_count, blast.failed_count, blast.pending_count].map(Number), [1, 1, 10]);
+  });
+
+  it("runs the commits of one blast's lanes asked for together as one statement, and other blasts' apart", async () => {
+    const [one, other] = [await sendingBlast('shared-one', 6), await sendingBlast('shared-other', 6)];
+    let statements = 0;
+    const counted = database.prepared!.withPlugin({
+      transformQuery: (args) => ((statements += 1), args.node),
+      transformResult: async (args) => args.result,
+    });
+    const shared = new SharedStatement(counted, { now: () => NOW + 100 });
+    const lane = (owner: string, blastId: number, senderId: number) => ({ owner, outcomes: [], recipients: new Map(), claim: { blastId, senderId, leaseExpiresAt: NOW + 60_000, limit: 2 } });
+    const done = await Promise.all([
+      shared.commit(one.blastId, lane('one-a', one.blastId, 1)),
+      shared.commit(one.blastId, lane('one-b', one.blastId, 2)),
+      shared.commit(one.blastId, lane('one-c', one.blastId, 3)),
+      shared.commit(other.blastId, lane('other-a', other.blastId, 1)),
+    ]);
+    assert.equal(statements, 2);
+    assert.deepEqual(done.map((d) => d.claimed.length), [2, 2, 2, 2]);
+    assert.equal(new Set(done.flatMap((d) => d.claimed.map((r) => r.id))).size, 8);
+    // Asked for while a statement of its blast runs: waits for it, then goes in the next one.
+    const first = shared.commit(one.blastId, lane('one-d', one.blastId, 4));
+    await new Promise(setImmediate);
+    const second = shared.commit(one.blastId, lane('one-e', one.blastId, 5));
+    const third = shared.commit(one.blastId, lane('one-f', one.blastId, 6));
+    assert.deepEqual((await Promise.all([first, second, third])).map((d) => d.claimed.length), [0, 0, 0]);
+    assert.equal(statements, 4);
   });
 
   // Kept by a blast that sent something: every character JSON must escape, and some it need not.
@@ -184,7 +264,7 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
       const atOnce = finishing['at-once']!;
       const atOnceOutcomes = await outcomesFor('at-once');
       const recipients = new Map((await database.db.selectFrom('whatsapp_blast_logs').selectAll().where('blast_id', '=', atOnce.blastId).execute()).map((r) => [Number(r.id), { customer_id: Number(r.customer_id), phone_number: r.phone_number! }]));
-      const last = await recordAndClaimAtOnce(database.prepared!, { owner: atOnce.owner, recipients, now: NOW + 300, outcomes: atOnceOutcomes });
+      const last = await atOnceAlone(NOW + 300, { owner: atOnce.owner, recipients, outcomes: atOnceOutcomes });
       assert.equal(last.recorded.size, 2);
 
       const expected = await snapshot(ordinary.blastId, ordinary.firstCustomer, ordinary.owner);

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { DB } from '../db/schema.js';
+import { recordAndClaimAtOnce, type LaneCommit, type LaneCommitted } from './one-statement-commit.js';
+
+interface Waiting {
+  lane: LaneCommit;
+  resolve(committed: LaneCommitted): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * PostgreSQL: the one-statement commits (one-statement-commit.ts) of a process's lanes sending
+ * the same blast run as one statement: those asked for in one turn of the event loop together,
+ * and while one runs, those asked for meanwhile wait and go together in the next.
+ *
+ * Why: each statement updates the blast's counters row, and holds that row until its commit is
+ * flushed to disk, so the lanes of one blast took turns, one flush each: eight numbers sent 199
+ * messages/s where one number sent 527 (docs/benchmarks.md). One statement for all of them takes
+ * the row and flushes once. Only lanes of the same blast share: a statement of several blasts
+ * would lock their rows in an order of its own, and two processes could deadlock.
+ *
+ * A lane's part resolves once the statement has committed; if it fails, every part rejects
+ * (its lane then commits the ordinary way, which hands back claims that may have happened).
+ */
+export class SharedStatement {
+  readonly #db: Kysely<DB>;
+  readonly #clock: Clock;
+  /** Per blast: the parts waiting for its next statement (present while a statement of it is due or running). */
+  readonly #waiting = new Map<number, Waiting[]>();
+
+  constructor(db: Kysely<DB>, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  commit(blastId: number, lane: LaneCommit): Promise<LaneCommitted> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.#waiting.get(blastId);
+      if (waiting) {
+        waiting.push({ lane, resolve, reject });
+        return;
+      }
+      this.#waiting.set(blastId, [{ lane, resolve, reject }]);
+      void this.#runStatements(blastId);
+    });
+  }
+
+  /** Statements for `blastId` one after the other, as long as parts are waiting. */
+  async #runStatements(blastId: number): Promise<void> {
+    const waiting = this.#waiting.get(blastId)!;
+    while (waiting.length > 0) {
+      // The end of this turn: every lane woken by the same batch of answers (or by the statement
+      // just ended) joins in, after the requests they started are written to their sockets.
+      await new Promise(setImmediate);
+      const batch = waiting.splice(0);
+      try {
+        const committed = await recordAndClaimAtOnce(this.#db, { now: this.#clock.now(), lanes: batch.map((w) => w.lane) });
+        batch.forEach((w, i) => w.resolve(committed[i]!));
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+      }
+    }
+    this.#waiting.delete(blastId);
+  }
+}
