@@ -6,31 +6,33 @@ import type { NewEvent } from '../events/event-types.js';
 import { dueRecipientIds, finishedBlastStatus, messageEvent, type ClaimedRecipient, type Outcome, type RecipientOfRow } from './queue.repository.js';
 
 /**
- * PostgreSQL only: a sending lane's usual commit in ONE statement, in autocommit. Each statement
+ * PostgreSQL only: sending lanes' usual commits in ONE statement, in autocommit. Each statement
  * is a round trip (0.16–0.25 ms on loopback here), and the usual commit was six (BEGIN, the
  * outcomes, their events, the claim, the counters, COMMIT): with one request in flight that was
- * most of a message's time. Data-modifying `WITH`s do it all at once:
- * - `recorded`: every outcome of a row still claimed by `owner` (the same values as
+ * most of a message's time. The statement takes the commits of several lanes (those of one blast
+ * in a process: shared-statement.ts), one `lane` each. Data-modifying `WITH`s do it all at once:
+ * - `recorded`: every outcome of a row still claimed by its lane's owner (the same values as
  *   recordOutcomes' UPDATEs, one row per outcome through `unnest`);
- * - `counters`: the blasts' counters moved by what was recorded, and the blast being claimed from
- *   always updated (by zero when nothing of it was recorded), so that its row is locked. A blast
- *   this leaves with nothing pending is finished in the same UPDATE, by completeIfDone's rule
- *   (finishedBlastStatus): nobody ever sees its last outcomes while it is still sending;
+ * - `counters`: the blasts' counters moved by what was recorded, and the blasts being claimed
+ *   from always updated (by zero when nothing of them was recorded), so that their rows are
+ *   locked. A blast this leaves with nothing pending is finished in the same UPDATE, by
+ *   completeIfDone's rule (finishedBlastStatus): nobody ever sees its last outcomes while it is
+ *   still sending;
  * - `events`: the message events of the rows recorded, then blast.completed / blast.failed of
  *   the blasts finished, for the subscriptions that want them (the message events built here,
  *   the finished ones in SQL from the counters: finishedEventPayload), in one INSERT, in order;
- * - `claimed`: the next recipients, only while that update found the blast sending. The
- *   UPDATE's lock does what claimRecipients' key-share lock does (a pause or cancel waits for
- *   the claim, and a claim after it sees the new state); a key-share lock would not do here, as
- *   the order of a statement's parts is undefined and a row the statement already updated cannot
- *   be locked by it again.
- * Autocommit: two round trips fewer than inside BEGIN … COMMIT, and the blast's counters row,
- * every lane's, is held only until the statement's own commit, not until the lane's process gets
- * round to sending COMMIT (eight numbers on one blast still queue on it). What it leaves, the
- * caller records after it the ordinary way (recordOutcomes): outcomes whose rows were no longer
- * ours (the recovery failed them meanwhile). The claim sees the rows as they were when the statement
- * began: a row released by this very commit is claimed by the next one. Run it on
- * Database.prepared.
+ * - `due`, `slot`, `claimed`: the next recipients, only while that update found the blast
+ *   sending: a blast's due rows are read once for all its lanes and dealt out in lane order, each
+ *   lane its `limit`. The UPDATE's lock does what claimRecipients' key-share lock does (a pause
+ *   or cancel waits for the claim, and a claim after it sees the new state); a key-share lock
+ *   would not do here, as the order of a statement's parts is undefined and a row the statement
+ *   already updated cannot be locked by it again.
+ * Autocommit: two round trips fewer than inside BEGIN … COMMIT, and the blast's counters row is
+ * held only until the statement's own commit, not until the process gets round to sending
+ * COMMIT. What it leaves, the caller records after it the ordinary way (recordOutcomes): outcomes
+ * whose rows were no longer ours (the recovery failed them meanwhile). The claim sees the rows as
+ * they were when the statement began: a row released by this very commit is claimed by the next
+ * one. Run it on Database.prepared.
  */
 /** One lane's part of a one-statement commit. */
 export interface LaneCommit {
