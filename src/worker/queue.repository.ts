@@ -230,13 +230,15 @@ export type ClaimedRecipient = { id: number; blast_id: number; customer_id: numb
  * the blast went on: 182 pages 500 rows into a blast, growing by one page per ~3 rows sent. A
  * range and order of that index's columns can only be read from that index, in order: 5 pages
  * wherever the blast is. The range holds exactly the blast's pending rows (ids are positive).
- * SQLite reads that index for either form.
+ * SQLite reads that index for either form. On SQLite the limit is written into the text: with
+ * `LIMIT ?` the claim's UPDATE took ~100 µs instead of ~20 (the same plan, by EXPLAIN QUERY PLAN;
+ * a scratch loop of claims on a 20,000-recipient blast), and a lane has few different limits.
  */
 export const dueRecipientIds = (engine: Engine, due: { blastId: number | RawBuilder<unknown>; now: number; limit: number | RawBuilder<unknown> }) => sql`
   SELECT id FROM whatsapp_blast_logs
   WHERE (blast_id, status, id) > (${due.blastId}, 'pending', 0) AND (blast_id, status, id) < (${due.blastId}, 'pending', ${Number.MAX_SAFE_INTEGER})
     AND next_attempt_at <= ${due.now}
-  ORDER BY blast_id, status, id LIMIT ${due.limit} ${engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``}`;
+  ORDER BY blast_id, status, id LIMIT ${engine === 'sqlite' && typeof due.limit === 'number' ? sql.lit(Math.trunc(due.limit)) : due.limit} ${engine === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``}`;
 
 /**
  * Moves up to `limit` due recipients of one blast from pending to sending, for this owner, while
