@@ -22,8 +22,8 @@ import { dueRecipientIds, finishedBlastStatus, messageEvent, type ClaimedRecipie
  *   the blasts finished, for the subscriptions that want them (the message events built here,
  *   the finished ones in SQL from the counters: finishedEventPayload), in one INSERT, in order;
  * - `due`, `slot`, `claimed`: the next recipients, only while that update found the blast
- *   sending: a blast's due rows are read once for all its lanes and dealt out in lane order, each
- *   lane its `limit`. The UPDATE's lock does what claimRecipients' key-share lock does (a pause
+ *   sending (read through its row, so locked only after it): a blast's due rows are read once for
+ *   all its lanes and dealt out in lane order, each lane its `limit`. The UPDATE's lock does what claimRecipients' key-share lock does (a pause
  *   or cancel waits for the claim, and a claim after it sees the new state); a key-share lock
  *   would not do here, as the order of a statement's parts is undefined and a row the statement
  *   already updated cannot be locked by it again.
@@ -142,16 +142,19 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
       SELECT c.owner, c.sender_id, c.blast_id, c.lease_expires_at, row_number() OVER (PARTITION BY c.blast_id ORDER BY c.n, g) AS k
       FROM lane c CROSS JOIN generate_series(1, c.claim_limit) g
     ), due AS (
-      SELECT d.id, c.blast_id, row_number() OVER (PARTITION BY c.blast_id ORDER BY d.id) AS k
+      -- Read (and locked) through the blast's row as \`counters\` left it: only once that UPDATE
+      -- holds the row and found the blast sending. Locking due rows first would deadlock with a
+      -- cancel, which holds the blast's row and then updates its pending rows.
+      SELECT d.id, b.id AS blast_id, row_number() OVER (PARTITION BY b.id ORDER BY d.id) AS k
       FROM (SELECT blast_id, CAST(sum(claim_limit) AS int) AS claim_limit FROM lane GROUP BY blast_id) c
-      CROSS JOIN LATERAL (${dueRecipientIds('postgres', { blastId: sql`c.blast_id`, now, limit: sql`c.claim_limit` })}) d
+      JOIN counters b ON b.id = c.blast_id AND b.status IN ('queued', 'processing')
+      CROSS JOIN LATERAL (${dueRecipientIds('postgres', { blastId: sql`b.id`, now, limit: sql`c.claim_limit` })}) d
     ), claimed AS (
       UPDATE whatsapp_blast_logs l
       SET status = 'sending', attempts = l.attempts + 1, claim_owner = s.owner, sender_id = s.sender_id,
           lease_expires_at = s.lease_expires_at, updated_at = ${now}
       FROM due d JOIN slot s ON s.blast_id = d.blast_id AND s.k = d.k
       WHERE l.id = d.id AND l.status = 'pending'
-      AND EXISTS (SELECT 1 FROM counters WHERE id = d.blast_id AND status IN ('queued', 'processing'))
       RETURNING l.id, l.blast_id, l.customer_id, l.phone_number, l.attempts, l.claim_owner
     )
     SELECT

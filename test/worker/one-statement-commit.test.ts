@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/db/connection.js';
 import { expandNextBlast } from '../../src/worker/expansion.js';
-import { recordAndClaimAtOnce, type LaneCommit } from '../../src/worker/one-statement-commit.js';
+import { recordAndClaimAtOnce, type LaneCommit, type LaneCommitted } from '../../src/worker/one-statement-commit.js';
 import { SharedStatement } from '../../src/worker/shared-statement.js';
 import * as queue from '../../src/worker/queue.repository.js';
 import { ENGINE, mobileNumber, openMigratedDatabase } from '../helpers.js';
@@ -238,6 +239,31 @@ describe('the one-statement commit (PostgreSQL)', { skip: ENGINE === 'postgres' 
     const third = shared.commit(one.blastId, lane('one-f', one.blastId, 6));
     assert.deepEqual((await Promise.all([first, second, third])).map((d) => d.claimed.length), [0, 0, 0]);
     assert.equal(statements, 4);
+  });
+
+  it('waits for a cancel that holds the blast, then claims nothing: it locks no pending row before the blast (no deadlock)', async () => {
+    const { blastId } = await sendingBlast('cancelled-meanwhile', 6);
+    const [held] = await claim(blastId, 'lane-a', 1, NOW + 30_000);
+    let statement: Promise<LaneCommitted[]> | undefined;
+    await database.db.transaction().execute(async (trx) => {
+      // As a cancel does: the blast's row first, then its pending rows.
+      await trx.updateTable('whatsapp_blasts').set({ status: 'cancelled' }).where('id', '=', blastId).execute();
+      statement = recordAndClaimAtOnce(database.prepared!, {
+        now: NOW + 100,
+        lanes: [{ owner: 'lane-a', recipients: new Map([[held!.id, held!]]), outcomes: [{ id: held!.id, blastId, kind: 'sent', providerMessageId: 'wamid.x', at: NOW }], claim: { blastId, senderId: 1, leaseExpiresAt: NOW + 60_000, limit: 4 } }],
+      });
+      // The statement is waiting for the blast's row before the cancel goes on.
+      for (let i = 0; i < 200; i++) {
+        const waiting = await sql<{ n: number }>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(database.db);
+        if (Number(waiting.rows[0]!.n) > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await trx.updateTable('whatsapp_blast_logs').set({ status: 'cancelled' }).where('blast_id', '=', blastId).where('status', '=', 'pending').execute();
+    });
+    const [done] = await statement!;
+    assert.deepEqual(done, { recorded: new Set([held!.id]), claimed: [] });
+    const rows = await database.db.selectFrom('whatsapp_blast_logs').select('status').where('blast_id', '=', blastId).orderBy('id').execute();
+    assert.deepEqual(rows.map((r) => r.status), ['sent', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
   });
 
   // Kept by a blast that sent something: every character JSON must escape, and some it need not.
