@@ -19,6 +19,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof message === 'string' && PG_CLIENT_MESSAGES.some((m) => message.includes(m));
 }
 
+/**
+ * Failures that say "this transaction collided with another one and was rolled back whole":
+ * PostgreSQL's deadlock (40P01) and serialization failure (40001). Nothing of it was written, so
+ * running it again is safe; it usually goes through the second time.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return code === '40P01' || code === '40001';
+}
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** node-postgres reports a lost or unobtainable connection with these texts and no code. */
@@ -50,29 +60,44 @@ export function databaseBackoffMs(failures: number, retry: DatabaseRetry): numbe
 
 export class RetryAborted extends Error {}
 
+/** A transaction rolled back by a conflict is run again at most this many times in a row: one that always conflicts is a bug, not bad luck. */
+const CONFLICT_RETRIES = 5;
+
 /**
  * Runs `attempt` until it succeeds, waiting with backoff after each failure that only says the
- * database is unreachable; any other failure is thrown at once. `giveUp` is asked before each
- * wait (stop retrying: the last failure is thrown). The first failure of a run and the recovery
- * are logged, so an outage shows as two lines, not one per attempt.
+ * database is unreachable; any other failure is thrown at once. With `retryConflicts`, a
+ * transaction rolled back by a deadlock or a serialization failure is run again too (a few times,
+ * after a short wait). `giveUp` is asked before each wait (stop retrying: the last failure is
+ * thrown). The first failure of a run and the recovery are logged, so an outage shows as two
+ * lines, not one per attempt.
  */
 export async function whileDatabaseUnavailable<T>(
   attempt: () => Promise<T>,
-  options: { what: string; retry: DatabaseRetry; logger: Logger; giveUp?: () => boolean; signal?: AbortSignal },
+  options: { what: string; retry: DatabaseRetry; logger: Logger; giveUp?: () => boolean; signal?: AbortSignal; retryConflicts?: boolean },
 ): Promise<T> {
   let failures = 0;
+  let conflicts = 0;
   for (;;) {
     try {
       const result = await attempt();
-      if (failures > 0) options.logger.info({ what: options.what, attempts: failures + 1 }, 'database reachable again');
+      if (failures > 0) options.logger.info({ what: options.what, attempts: failures + conflicts + 1 }, 'database reachable again');
       return result;
     } catch (error) {
       if (options.signal?.aborted) throw new RetryAborted(`${options.what}: stopped while waiting for the database`);
-      if (!isDatabaseUnavailable(error) || options.giveUp?.()) throw error;
-      failures += 1;
-      const waitMs = databaseBackoffMs(failures, options.retry);
-      if (failures === 1 || failures % 20 === 0) {
-        options.logger.warn({ what: options.what, attempts: failures, retryInMs: waitMs, ...describeDatabaseError(error) }, 'database unreachable; retrying');
+      const conflict = options.retryConflicts === true && isTransientConflict(error) && conflicts < CONFLICT_RETRIES;
+      if (!(conflict || isDatabaseUnavailable(error)) || options.giveUp?.()) throw error;
+      let waitMs: number;
+      if (conflict) {
+        // The other transaction has usually ended by now: a short, jittered wait, not the outage backoff.
+        conflicts += 1;
+        waitMs = databaseBackoffMs(conflicts, { baseMs: 10, maxMs: 200 });
+        options.logger.warn({ what: options.what, attempts: conflicts, retryInMs: waitMs, ...describeDatabaseError(error) }, 'transaction rolled back by a conflict; running it again');
+      } else {
+        failures += 1;
+        waitMs = databaseBackoffMs(failures, options.retry);
+        if (failures === 1 || failures % 20 === 0) {
+          options.logger.warn({ what: options.what, attempts: failures, retryInMs: waitMs, ...describeDatabaseError(error) }, 'database unreachable; retrying');
+        }
       }
       await sleep(waitMs, options.signal);
       if (options.signal?.aborted) throw new RetryAborted(`${options.what}: stopped while waiting for the database`);

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../errors.js';
 import { validationFailed } from './validation.js';
-import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { isDatabaseUnavailable, isTransientConflict } from '../db/unavailable.js';
 
 /** Framework failures that are the caller's fault, mapped onto our closed set of codes. */
 const FRAMEWORK_ERRORS: Record<string, [ErrorCode, string]> = {
@@ -41,6 +41,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'database unreachable');
       reply.header('retry-after', '5');
       appError = new AppError('unavailable', 'The database is unreachable right now; try again shortly.');
+    } else if (!appError && isTransientConflict(error)) {
+      // A deadlock or serialization failure with another request: rolled back whole, so nothing
+      // changed and the same request will very likely go through at once.
+      request.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'request rolled back by a conflict');
+      reply.header('retry-after', '1');
+      appError = new AppError('unavailable', 'The request collided with another change and was not applied; try again.');
     }
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');

@@ -12,7 +12,7 @@ import { randomPauseMs } from './retry-policy.js';
 import { SenderRun } from './sender-run.js';
 import { SharedStatement } from './shared-statement.js';
 import { pacingOf, type EnvironmentPacing } from '../senders/pacing.js';
-import { databaseBackoffMs, describeDatabaseError, isDatabaseUnavailable, whileDatabaseUnavailable, type DatabaseRetry } from '../db/unavailable.js';
+import { databaseBackoffMs, describeDatabaseError, isDatabaseUnavailable, isTransientConflict, whileDatabaseUnavailable, type DatabaseRetry } from '../db/unavailable.js';
 import { remainingToday } from '../senders/daily-cap.js';
 import type { SenderGateways } from '../senders/sender-gateways.js';
 import { defaultSenderIds } from '../senders/default-pool.js';
@@ -129,6 +129,10 @@ export class Worker {
           unreachable += 1;
           sleepMs = databaseBackoffMs(unreachable, settings.databaseRetry);
           if (unreachable === 1) logger.warn({ loop: name, ...describeDatabaseError(error) }, 'database unreachable; retrying with backoff');
+        } else if (isTransientConflict(error)) {
+          // Rolled back whole by a collision with another transaction: nothing to report but the collision.
+          logger.warn({ loop: name, ...describeDatabaseError(error) }, 'worker loop step rolled back by a conflict; retrying shortly');
+          sleepMs = settings.idlePollMs;
         } else {
           logger.error({ err: error, loop: name }, 'worker loop failed; retrying shortly');
           sleepMs = settings.idlePollMs;
@@ -157,7 +161,10 @@ export class Worker {
         }
         return write();
       },
-      { what, retry: settings.databaseRetry, logger, giveUp: () => this.#stopping && clock.now() > deadline },
+      // A write rolled back by a deadlock or serialization failure wrote nothing: running it again is
+      // safe (a lane's retry hands back the claims it may have made), and the outcomes it carries
+      // would otherwise be left to the recovery's "delivery unknown".
+      { what, retry: settings.databaseRetry, logger, giveUp: () => this.#stopping && clock.now() > deadline, retryConflicts: true },
     );
   }
 

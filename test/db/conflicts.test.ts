@@ -1,0 +1,74 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { assertError, ENGINE, mobileNumber, startTestService, type TestService } from '../helpers.js';
+
+/**
+ * A transaction that PostgreSQL rolls back because it collided with another one (a deadlock,
+ * 40P01, or a serialization failure, 40001) wrote nothing. The collisions are injected by a
+ * trigger that raises the real error for the first N rows it sees (a sequence counts them: it
+ * is not rolled back with the transaction).
+ */
+describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE === 'postgres' ? undefined : 'PostgreSQL only: SQLite has no deadlocks or serialization failures (its busy lock counts as unreachable)' }, () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ SEND_MAX_IN_FLIGHT: '4' });
+    const { db } = svc.service.database;
+    await sql`CREATE SEQUENCE injected_conflicts`.execute(db);
+    // The first row raises a deadlock, the second a serialization failure; the rest pass.
+    await sql`CREATE FUNCTION inject_conflicts() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE n bigint := nextval('injected_conflicts');
+      BEGIN
+        IF n = 1 THEN RAISE EXCEPTION 'injected deadlock' USING ERRCODE = 'deadlock_detected'; END IF;
+        IF n = 2 THEN RAISE EXCEPTION 'injected serialization failure' USING ERRCODE = 'serialization_failure'; END IF;
+        RETURN NEW;
+      END $$`.execute(db);
+  });
+  after(() => svc.stop());
+
+  const injected = async () => Number((await sql<{ last_value: string; is_called: boolean }>`SELECT last_value, is_called FROM injected_conflicts`.execute(svc.service.database.db)).rows[0]!.last_value);
+
+  it('a worker commit is run again: every outcome recorded as it was, nobody sent twice, nobody "delivery unknown"', async () => {
+    const { db } = svc.service.database;
+    await sql`SELECT setval('injected_conflicts', 1, false)`.execute(db);
+    await sql`CREATE TRIGGER inject_conflicts BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION inject_conflicts()`.execute(db);
+    try {
+      const customers = await svc.api.createCustomers(Array.from({ length: 20 }, (_, i) => ({ name: `C${i}`, phone: mobileNumber(7300 + i) })));
+      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      const blast = await svc.api.waitForBlast(res.body.blast_id);
+      assert.ok((await injected()) >= 3, 'both conflicts were raised');
+      assert.deepEqual([blast.status, blast.sent_count, blast.failed_count, blast.pending_count], ['completed', 20, 0, 0]);
+      const logs = await svc.api.allLogs(blast.id);
+      assert.ok(logs.every((l) => l.status === 'sent' && l.attempts === 1 && l.error_message === null), JSON.stringify(logs.filter((l) => l.status !== 'sent')));
+      const sends = svc.logs.filter((line) => line.includes('would send')).map((line) => (JSON.parse(line) as { to: string }).to);
+      assert.equal(sends.length, 20, 'nobody sent twice');
+      assert.equal(new Set(sends).size, 20);
+      const retried = svc.logs.filter((line) => line.includes('transaction rolled back by a conflict; running it again'));
+      assert.deepEqual(retried.map((line) => (JSON.parse(line) as { code: string }).code), ['40P01', '40001']);
+      assert.ok(!svc.logs.some((line) => line.includes('"level":50')), 'nothing logged as an error');
+    } finally {
+      await sql`DROP TRIGGER inject_conflicts ON whatsapp_blast_logs`.execute(db);
+    }
+  });
+
+  it('an API request answers 503 with Retry-After and changes nothing; the same request then goes through', async () => {
+    const { db } = svc.service.database;
+    await sql`SELECT setval('injected_conflicts', 1, true)`.execute(db); // the next row raises the serialization failure only
+    await sql`CREATE TRIGGER inject_conflicts BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION inject_conflicts()`.execute(db);
+    try {
+      const body = { customers: [{ name: 'Collided', phone: mobileNumber(7400) }] };
+      const refused = await svc.api.post('/api/v1/customers', body);
+      assertError(refused, 503);
+      assert.match(refused.body.message, /collided with another change/);
+      assert.equal(refused.headers.get('retry-after'), '1');
+      const named = async () => (await db.selectFrom('customers').select('id').where('name', '=', 'Collided').execute()).length;
+      assert.equal(await named(), 0, 'nothing was created');
+      const accepted = await svc.api.post('/api/v1/customers', body);
+      assert.equal(accepted.status, 201, JSON.stringify(accepted.body));
+      assert.equal(await named(), 1);
+    } finally {
+      await sql`DROP TRIGGER inject_conflicts ON customers`.execute(db);
+    }
+  });
+});
