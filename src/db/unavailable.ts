@@ -84,7 +84,11 @@ export async function whileDatabaseUnavailable<T>(
       return result;
     } catch (error) {
       if (options.signal?.aborted) throw new RetryAborted(`${options.what}: stopped while waiting for the database`);
-      const conflict = options.retryConflicts === true && isTransientConflict(error) && conflicts < CONFLICT_RETRIES;
+      const conflict = options.retryConflicts === true && isTransientConflict(error);
+      if (conflict && conflicts === CONFLICT_RETRIES) {
+        options.logger.error({ what: options.what, attempts: conflicts + 1, ...describeDatabaseError(error) }, 'transaction rolled back by a conflict every time; giving up');
+        throw error;
+      }
       if (!(conflict || isDatabaseUnavailable(error)) || options.giveUp?.()) throw error;
       let waitMs: number;
       if (conflict) {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { assertError, ENGINE, mobileNumber, startTestService, type TestService } from '../helpers.js';
+import { assertError, ENGINE, mobileNumber, startTestService, waitFor, type TestService } from '../helpers.js';
 
 /**
  * A transaction that PostgreSQL rolls back because it collided with another one (a deadlock,
@@ -49,6 +49,25 @@ describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE 
       assert.ok(!svc.logs.some((line) => line.includes('"level":50')), 'nothing logged as an error');
     } finally {
       await sql`DROP TRIGGER inject_conflicts ON whatsapp_blast_logs`.execute(db);
+    }
+  });
+
+  it('a commit that conflicts every time is given up after 6 attempts, logged as an error', async () => {
+    const { db } = svc.service.database;
+    await sql`CREATE FUNCTION always_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'injected deadlock, every time' USING ERRCODE = 'deadlock_detected'; END $$`.execute(db);
+    await sql`CREATE TRIGGER always_conflict BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION always_conflict()`.execute(db);
+    const from = svc.logs.length;
+    try {
+      const customers = await svc.api.createCustomers([{ name: 'Unlucky', phone: mobileNumber(7500) }]);
+      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      const gaveUp = await waitFor(async () => svc.logs.slice(from).find((line) => line.includes('rolled back by a conflict every time; giving up')), 10_000, 'the give-up');
+      assert.deepEqual([JSON.parse(gaveUp).level, JSON.parse(gaveUp).attempts, JSON.parse(gaveUp).code], [50, 6, '40P01']);
+      const retries = svc.logs.slice(from).filter((line) => line.includes('transaction rolled back by a conflict; running it again'));
+      assert.deepEqual(retries.map((line) => (JSON.parse(line) as { attempts: number }).attempts), [1, 2, 3, 4, 5]);
+    } finally {
+      await sql`DROP TRIGGER always_conflict ON whatsapp_blast_logs`.execute(db);
     }
   });
 
