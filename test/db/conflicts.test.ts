@@ -52,6 +52,40 @@ describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE 
     }
   });
 
+  it('the same with three numbers on one blast, whose lanes share the statement: every lane of it runs its commit again', async () => {
+    const { db } = svc.service.database;
+    const extra = [];
+    for (const i of [1, 2]) {
+      const res = await svc.api.post('/api/v1/senders', { name: `Spare ${i}`, provider: 'log', display_number: mobileNumber(7600 + i) });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      extra.push(res.body.data.id as number);
+    }
+    const senders = (await svc.api.get('/api/v1/senders')).body.data as { id: number; source: string }[];
+    const senderIds = [senders.find((s) => s.source === 'environment')!.id, ...extra];
+    await sql`SELECT setval('injected_conflicts', 1, false)`.execute(db);
+    await sql`CREATE TRIGGER inject_conflicts BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION inject_conflicts()`.execute(db);
+    const from = svc.logs.length;
+    try {
+      const customers = await svc.api.createCustomers(Array.from({ length: 60 }, (_, i) => ({ name: `M${i}`, phone: mobileNumber(7700 + i) })));
+      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', sender_ids: senderIds });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      const blast = await svc.api.waitForBlast(res.body.blast_id);
+      assert.ok((await injected()) >= 3, 'both conflicts were raised');
+      assert.deepEqual([blast.status, blast.sent_count, blast.failed_count, blast.pending_count], ['completed', 60, 0, 0]);
+      const logs = await svc.api.allLogs(blast.id);
+      assert.ok(logs.every((l) => l.status === 'sent' && l.attempts === 1 && l.error_message === null), JSON.stringify(logs.filter((l) => l.status !== 'sent')));
+      assert.ok(new Set(logs.map((l) => l.sender_id)).size > 1, 'several numbers sent');
+      const sends = svc.logs.slice(from).filter((line) => line.includes('would send')).map((line) => (JSON.parse(line) as { to: string }).to);
+      assert.equal(sends.length, 60, 'nobody sent twice');
+      assert.equal(new Set(sends).size, 60);
+      // Each lane whose commit was in the statement that failed runs its own again.
+      const codes = svc.logs.slice(from).filter((line) => line.includes('transaction rolled back by a conflict; running it again')).map((line) => (JSON.parse(line) as { code: string }).code);
+      assert.ok(codes.includes('40P01') && codes.filter((c) => c === '40001').length === 1 && codes.every((c) => c === '40P01' || c === '40001'), codes.join());
+    } finally {
+      await sql`DROP TRIGGER inject_conflicts ON whatsapp_blast_logs`.execute(db);
+    }
+  });
+
   it('a commit that conflicts every time is given up after 6 attempts, logged as an error', async () => {
     const { db } = svc.service.database;
     await sql`CREATE FUNCTION always_conflict() RETURNS trigger LANGUAGE plpgsql AS $$
