@@ -60,7 +60,7 @@ export function databaseBackoffMs(failures: number, retry: DatabaseRetry): numbe
 
 export class RetryAborted extends Error {}
 
-/** A transaction rolled back by a conflict is run again at most this many times in a row: one that always conflicts is a bug, not bad luck. */
+/** A write rolled back by conflicts is run again at most this many times (per call): one that always conflicts is a bug, not bad luck. */
 const CONFLICT_RETRIES = 5;
 
 /**
@@ -92,7 +92,8 @@ export async function whileDatabaseUnavailable<T>(
       if (!(conflict || isDatabaseUnavailable(error)) || options.giveUp?.()) throw error;
       let waitMs: number;
       if (conflict) {
-        // The other transaction has usually ended by now: a short, jittered wait, not the outage backoff.
+        // The other transaction has usually ended by now: a short, jittered wait (5–10 ms, doubling
+        // up to 80–160 ms), not the outage backoff.
         conflicts += 1;
         waitMs = databaseBackoffMs(conflicts, { baseMs: 10, maxMs: 200 });
         options.logger.warn({ what: options.what, attempts: conflicts, retryInMs: waitMs, ...describeDatabaseError(error) }, 'transaction rolled back by a conflict; running it again');

@@ -42,11 +42,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply.header('retry-after', '5');
       appError = new AppError('unavailable', 'The database is unreachable right now; try again shortly.');
     } else if (!appError && isTransientConflict(error)) {
-      // A deadlock or serialization failure with another request: rolled back whole, so nothing
-      // changed and the same request will very likely go through at once.
+      // A deadlock or serialization failure with another request: the transaction was rolled back
+      // whole, and the same request will very likely go through at once. (A CSV import commits in
+      // batches: the batches before this one stay, and the import upserts, so sending it again is safe.)
       request.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'request rolled back by a conflict');
       reply.header('retry-after', '1');
-      appError = new AppError('unavailable', 'The request collided with another change and was not applied; try again.');
+      appError = new AppError('unavailable', 'The request collided with another change in the database; try again.');
     }
     if (!appError) {
       request.log.error({ err: error }, 'unhandled error');

@@ -130,8 +130,9 @@ export class Worker {
           sleepMs = databaseBackoffMs(unreachable, settings.databaseRetry);
           if (unreachable === 1) logger.warn({ loop: name, ...describeDatabaseError(error) }, 'database unreachable; retrying with backoff');
         } else if (isTransientConflict(error)) {
-          // Rolled back whole by a collision with another transaction: nothing to report but the collision.
-          logger.warn({ loop: name, ...describeDatabaseError(error) }, 'worker loop step rolled back by a conflict; retrying shortly');
+          // A collision with another transaction, rolled back whole (a lane's commit that kept
+          // colliding was already logged as an error where it gave up).
+          logger.warn({ loop: name, ...describeDatabaseError(error) }, 'worker loop step failed on a conflict; retrying shortly');
           sleepMs = settings.idlePollMs;
         } else {
           logger.error({ err: error, loop: name }, 'worker loop failed; retrying shortly');

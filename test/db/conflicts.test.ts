@@ -80,7 +80,8 @@ describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE 
       assert.equal(new Set(sends).size, 60);
       // Each lane whose commit was in the statement that failed runs its own again.
       const codes = svc.logs.slice(from).filter((line) => line.includes('transaction rolled back by a conflict; running it again')).map((line) => (JSON.parse(line) as { code: string }).code);
-      assert.ok(codes.includes('40P01') && codes.filter((c) => c === '40001').length === 1 && codes.every((c) => c === '40P01' || c === '40001'), codes.join());
+      // (Lanes that waited behind the failed statement may share the next one, and all meet the 40001.)
+      assert.ok(codes.includes('40P01') && codes.includes('40001') && codes.every((c) => c === '40P01' || c === '40001'), codes.join());
     } finally {
       await sql`DROP TRIGGER inject_conflicts ON whatsapp_blast_logs`.execute(db);
     }
