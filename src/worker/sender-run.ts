@@ -121,7 +121,10 @@ export class SenderRun {
       if (this.#commitFailure) {
         // Nothing more starts; the sends in flight end first, so the number is never handed on
         // with requests of ours still out (its in-flight limit and its window hold).
-        if (this.#flying.size === 0) throw this.#commitFailure.error;
+        if (this.#flying.size === 0) {
+          await this.#handBackUnstarted();
+          throw this.#commitFailure.error;
+        }
         await this.#ended.wait(this.#ctx.deps.settings.gatewayTimeoutMs);
         continue;
       }
@@ -364,6 +367,22 @@ export class SenderRun {
       }
     }
     return [];
+  }
+
+  /**
+   * After a failed commit the run ends without its hand-back, and the recovery will call every row
+   * it still holds "delivery unknown" once the lease runs out. That is the truth for the sends whose
+   * outcome was not recorded, but not for the recipients claimed and never started: those go back
+   * to pending, untried, in a write of their own. Best effort: if that fails too, the recovery
+   * (which says "unknown" rather than guess "not sent") has them.
+   */
+  async #handBackUnstarted(): Promise<void> {
+    const { deps, owner } = this.#ctx;
+    const unstarted = this.#queued.map((r): queue.Outcome => ({ id: r.id, blastId: r.blast_id, kind: 'released' }));
+    this.#queued = [];
+    if (unstarted.length === 0) return;
+    const now = deps.clock.now();
+    await deps.database.sharedCommit(async (trx) => queue.applyCounterDeltas(trx, await queue.recordOutcomes(trx, owner, unstarted, now), now)).catch(() => undefined);
   }
 
   /** Records what is left and hands the number back with its schedule, its day's count and its slowdown. */

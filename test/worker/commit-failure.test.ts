@@ -6,6 +6,19 @@ import { startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
 
 const TOKEN = 'commit-failure-test-meta-token';
 
+/** A trigger that makes every commit recording a send fail (and nothing else). */
+async function refuseToRecordSends(svc: TestService): Promise<void> {
+  const { db, engine } = svc.service.database;
+  if (engine === 'postgres') {
+    await sql`CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.status = 'sent' THEN RAISE EXCEPTION 'injected: recording a send fails'; END IF; RETURN NEW; END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_sent BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW EXECUTE FUNCTION refuse_sent()`.execute(db);
+  } else {
+    await sql`CREATE TRIGGER refuse_sent BEFORE UPDATE OF status ON whatsapp_blast_logs WHEN NEW.status = 'sent'
+      BEGIN SELECT RAISE(ABORT, 'injected: recording a send fails'); END`.execute(db);
+  }
+}
+
 /**
  * A run whose commit fails for a reason other than the database being unreachable (here a
  * trigger refuses to record "sent") ends, and its lane takes the number again. It must let its
@@ -33,15 +46,7 @@ describe('worker: a commit that fails', () => {
       SEND_MAX_PER_SECOND: '0',
       SEND_MAX_IN_FLIGHT: '4',
     });
-    const { db, engine } = svc.service.database;
-    if (engine === 'postgres') {
-      await sql`CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN IF NEW.status = 'sent' THEN RAISE EXCEPTION 'injected: recording a send fails'; END IF; RETURN NEW; END $$`.execute(db);
-      await sql`CREATE TRIGGER refuse_sent BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW EXECUTE FUNCTION refuse_sent()`.execute(db);
-    } else {
-      await sql`CREATE TRIGGER refuse_sent BEFORE UPDATE OF status ON whatsapp_blast_logs WHEN NEW.status = 'sent'
-        BEGIN SELECT RAISE(ABORT, 'injected: recording a send fails'); END`.execute(db);
-    }
+    await refuseToRecordSends(svc);
   });
   after(async () => {
     await svc.stop();
@@ -64,5 +69,51 @@ describe('worker: a commit that fails', () => {
     assert.ok(sends() >= 8, `${sends()} sends`);
     assert.ok(svc.logs.some((l) => l.includes('injected: recording a send fails')), 'the commit failed, and the run with it');
     assert.ok(fake.peakInFlight <= 4, `${fake.peakInFlight} in flight at once`);
+  });
+});
+
+/**
+ * A number allowed 2 in flight but 4 starts a second claims both free slots at once and starts
+ * the second 250 ms after the first. The first one's commit fails at ~30 ms, so the run ends with
+ * the second claimed and never started: it must go back to pending, not be left to the recovery's
+ * "delivery unknown" (nothing was sent to it).
+ */
+describe('worker: a commit that fails hands back the recipients it claimed and never started', () => {
+  let fake: FakeMeta;
+  let svc: TestService;
+  before(async () => {
+    fake = await startFakeMeta({ accessToken: TOKEN, latencyMs: 30 });
+    svc = await startTestService({
+      WA_GATEWAY: 'meta',
+      META_ACCESS_TOKEN: TOKEN,
+      META_PHONE_NUMBER_ID: fake.phoneNumberId,
+      META_API_BASE_URL: fake.url,
+      SEND_DELAY_MIN_MS: undefined,
+      SEND_DELAY_MAX_MS: undefined,
+      SEND_MAX_PER_SECOND: '4',
+      SEND_MAX_IN_FLIGHT: '2',
+      // The lease (2 × this + 5 s) after which the recovery fails what the failed runs held.
+      GATEWAY_TIMEOUT_MS: '1000',
+    });
+    await refuseToRecordSends(svc);
+  });
+  after(async () => {
+    await svc.stop();
+    await fake.close();
+  });
+
+  it('only recipients that were sent to end "delivery unknown"; each is sent once', async () => {
+    const customers = await svc.api.createCustomers(Array.from({ length: 4 }, (_, i) => ({ name: `U${i}`, phone: mobileNumber(7200 + i) })));
+    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    // Every send's outcome is refused, so each ends "delivery unknown" by the recovery; the blast then fails.
+    const blast = await svc.api.waitForBlast(res.body.blast_id, undefined, 40_000);
+    const received = fake.requests.filter((r) => r.path.endsWith('/messages')).map((r) => String(r.json?.to));
+    assert.equal(new Set(received).size, received.length, `nobody sent twice: ${received.join()}`);
+    const logs = await svc.api.allLogs(blast.id);
+    const unsent = logs.filter((l) => !received.includes(l.phone_number));
+    assert.deepEqual(unsent.map((l) => [l.phone_number, l.status, l.error_message]), [], 'every recipient failed as unknown was sent to');
+    assert.equal(received.length, 4);
+    assert.ok(logs.every((l) => l.status === 'failed' && l.attempts === 1), JSON.stringify(logs.map((l) => [l.status, l.attempts])));
   });
 });
