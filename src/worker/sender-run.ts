@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { describeDatabaseError } from '../db/unavailable.js';
 import { localDay } from '../schedule/local-time.js';
 import type { Pacing } from '../senders/pacing.js';
 import type { SenderGateway } from '../senders/sender-gateways.js';
@@ -382,7 +383,9 @@ export class SenderRun {
     this.#queued = [];
     if (unstarted.length === 0) return;
     const now = deps.clock.now();
-    await deps.database.sharedCommit(async (trx) => queue.applyCounterDeltas(trx, await queue.recordOutcomes(trx, owner, unstarted, now), now)).catch(() => undefined);
+    await deps.database.sharedCommit(async (trx) => queue.applyCounterDeltas(trx, await queue.recordOutcomes(trx, owner, unstarted, now), now)).catch((error: unknown) => {
+      deps.logger.warn({ sender: this.#ctx.sender.key, recipients: unstarted.length, ...describeDatabaseError(error) }, 'could not hand back the recipients claimed and never started; the recovery will mark them');
+    });
   }
 
   /** Records what is left and hands the number back with its schedule, its day's count and its slowdown. */
