@@ -28,32 +28,45 @@ describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE 
 
   const injected = async () => Number((await sql<{ last_value: string; is_called: boolean }>`SELECT last_value, is_called FROM injected_conflicts`.execute(svc.service.database.db)).rows[0]!.last_value);
 
-  it('a worker commit is run again: every outcome recorded as it was, nobody sent twice, nobody "delivery unknown"', async () => {
+  /**
+   * With the first two sends' recording rolled back by a conflict (40P01, then 40001), `count`
+   * customers are blasted and must all end sent, once, with nobody "delivery unknown". Answers
+   * the blast's rows and the log lines written meanwhile.
+   */
+  async function blastThroughConflicts(count: number, firstPhone: number, extra: Record<string, unknown> = {}) {
     const { db } = svc.service.database;
     await sql`SELECT setval('injected_conflicts', 1, false)`.execute(db);
     await sql`CREATE TRIGGER inject_conflicts BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION inject_conflicts()`.execute(db);
+    const from = svc.logs.length;
     try {
-      const customers = await svc.api.createCustomers(Array.from({ length: 20 }, (_, i) => ({ name: `C${i}`, phone: mobileNumber(7300 + i) })));
-      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+      const customers = await svc.api.createCustomers(Array.from({ length: count }, (_, i) => ({ name: `C${firstPhone + i}`, phone: mobileNumber(firstPhone + i) })));
+      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', ...extra });
       assert.equal(res.status, 202, JSON.stringify(res.body));
       const blast = await svc.api.waitForBlast(res.body.blast_id);
       assert.ok((await injected()) >= 3, 'both conflicts were raised');
-      assert.deepEqual([blast.status, blast.sent_count, blast.failed_count, blast.pending_count], ['completed', 20, 0, 0]);
+      assert.deepEqual([blast.status, blast.sent_count, blast.failed_count, blast.pending_count], ['completed', count, 0, 0]);
       const logs = await svc.api.allLogs(blast.id);
       assert.ok(logs.every((l) => l.status === 'sent' && l.attempts === 1 && l.error_message === null), JSON.stringify(logs.filter((l) => l.status !== 'sent')));
-      const sends = svc.logs.filter((line) => line.includes('would send')).map((line) => (JSON.parse(line) as { to: string }).to);
-      assert.equal(sends.length, 20, 'nobody sent twice');
-      assert.equal(new Set(sends).size, 20);
-      const retried = svc.logs.filter((line) => line.includes('transaction rolled back by a conflict; running it again'));
-      assert.deepEqual(retried.map((line) => (JSON.parse(line) as { code: string }).code), ['40P01', '40001']);
-      assert.ok(!svc.logs.some((line) => line.includes('"level":50')), 'nothing logged as an error');
+      const lines = svc.logs.slice(from);
+      const sends = lines.filter((line) => line.includes('would send')).map((line) => (JSON.parse(line) as { to: string }).to);
+      assert.equal(sends.length, count, 'nobody sent twice');
+      assert.equal(new Set(sends).size, count);
+      return { logs, lines };
     } finally {
       await sql`DROP TRIGGER inject_conflicts ON whatsapp_blast_logs`.execute(db);
     }
+  }
+
+  const retriedCodes = (lines: string[]) =>
+    lines.filter((line) => line.includes('transaction rolled back by a conflict; running it again')).map((line) => (JSON.parse(line) as { code: string }).code);
+
+  it('a worker commit is run again: every outcome recorded as it was, nobody sent twice, nobody "delivery unknown"', async () => {
+    const { lines } = await blastThroughConflicts(20, 7300);
+    assert.deepEqual(retriedCodes(lines), ['40P01', '40001']);
+    assert.ok(!svc.logs.some((line) => line.includes('"level":50')), 'nothing logged as an error');
   });
 
   it('the same with three numbers on one blast, whose lanes share the statement: every lane of it runs its commit again', async () => {
-    const { db } = svc.service.database;
     const extra = [];
     for (const i of [1, 2]) {
       const res = await svc.api.post('/api/v1/senders', { name: `Spare ${i}`, provider: 'log', display_number: mobileNumber(7600 + i) });
@@ -62,29 +75,12 @@ describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE 
     }
     const senders = (await svc.api.get('/api/v1/senders')).body.data as { id: number; source: string }[];
     const senderIds = [senders.find((s) => s.source === 'environment')!.id, ...extra];
-    await sql`SELECT setval('injected_conflicts', 1, false)`.execute(db);
-    await sql`CREATE TRIGGER inject_conflicts BEFORE UPDATE ON whatsapp_blast_logs FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION inject_conflicts()`.execute(db);
-    const from = svc.logs.length;
-    try {
-      const customers = await svc.api.createCustomers(Array.from({ length: 60 }, (_, i) => ({ name: `M${i}`, phone: mobileNumber(7700 + i) })));
-      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', sender_ids: senderIds });
-      assert.equal(res.status, 202, JSON.stringify(res.body));
-      const blast = await svc.api.waitForBlast(res.body.blast_id);
-      assert.ok((await injected()) >= 3, 'both conflicts were raised');
-      assert.deepEqual([blast.status, blast.sent_count, blast.failed_count, blast.pending_count], ['completed', 60, 0, 0]);
-      const logs = await svc.api.allLogs(blast.id);
-      assert.ok(logs.every((l) => l.status === 'sent' && l.attempts === 1 && l.error_message === null), JSON.stringify(logs.filter((l) => l.status !== 'sent')));
-      assert.ok(new Set(logs.map((l) => l.sender_id)).size > 1, 'several numbers sent');
-      const sends = svc.logs.slice(from).filter((line) => line.includes('would send')).map((line) => (JSON.parse(line) as { to: string }).to);
-      assert.equal(sends.length, 60, 'nobody sent twice');
-      assert.equal(new Set(sends).size, 60);
-      // Each lane whose commit was in the statement that failed runs its own again.
-      const codes = svc.logs.slice(from).filter((line) => line.includes('transaction rolled back by a conflict; running it again')).map((line) => (JSON.parse(line) as { code: string }).code);
-      // (Lanes that waited behind the failed statement may share the next one, and all meet the 40001.)
-      assert.ok(codes.includes('40P01') && codes.includes('40001') && codes.every((c) => c === '40P01' || c === '40001'), codes.join());
-    } finally {
-      await sql`DROP TRIGGER inject_conflicts ON whatsapp_blast_logs`.execute(db);
-    }
+    const { logs, lines } = await blastThroughConflicts(60, 7700, { sender_ids: senderIds });
+    assert.ok(new Set(logs.map((l) => l.sender_id)).size > 1, 'several numbers sent');
+    // Each lane whose commit was in the statement that failed runs its own again. (Lanes that
+    // waited behind the failed statement may share the next one, and all meet the 40001.)
+    const codes = retriedCodes(lines);
+    assert.ok(codes.includes('40P01') && codes.includes('40001') && codes.every((c) => c === '40P01' || c === '40001'), codes.join());
   });
 
   it('a commit that conflicts every time is given up after 6 attempts, logged as an error', async () => {

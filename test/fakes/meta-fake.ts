@@ -75,6 +75,18 @@ export interface FakeMeta {
   close(): Promise<void>;
 }
 
+/** A service's settings for sending through `fake` as its environment's Meta number, with no pause. */
+export function metaServiceEnv(fake: FakeMeta): Record<string, string | undefined> {
+  return {
+    WA_GATEWAY: 'meta',
+    META_ACCESS_TOKEN: fake.accessToken,
+    META_PHONE_NUMBER_ID: fake.phoneNumberId,
+    META_API_BASE_URL: fake.url,
+    SEND_DELAY_MIN_MS: undefined,
+    SEND_DELAY_MAX_MS: undefined,
+  };
+}
+
 const VERSION = 'v21.0';
 /** The send types the fake understands; Meta knows more (audio, document, …), the adapter sends only these. */
 const TYPES = new Set(['text', 'image', 'template']);

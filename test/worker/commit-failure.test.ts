@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { mobileNumber, startTestService, type TestService } from '../helpers.js';
-import { startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
+import { metaServiceEnv, startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
 
 const TOKEN = 'commit-failure-test-meta-token';
 
@@ -37,12 +37,7 @@ describe('worker: a commit that fails', () => {
       behaviour: (request) => (request.path.endsWith('/messages') && [3, 4].includes(++sends) ? 'hang' : undefined),
     });
     svc = await startTestService({
-      WA_GATEWAY: 'meta',
-      META_ACCESS_TOKEN: TOKEN,
-      META_PHONE_NUMBER_ID: fake.phoneNumberId,
-      META_API_BASE_URL: fake.url,
-      SEND_DELAY_MIN_MS: undefined,
-      SEND_DELAY_MAX_MS: undefined,
+      ...metaServiceEnv(fake),
       SEND_MAX_PER_SECOND: '0',
       SEND_MAX_IN_FLIGHT: '4',
     });
@@ -84,12 +79,7 @@ describe('worker: a commit that fails hands back the recipients it claimed and n
   before(async () => {
     fake = await startFakeMeta({ accessToken: TOKEN, latencyMs: 30 });
     svc = await startTestService({
-      WA_GATEWAY: 'meta',
-      META_ACCESS_TOKEN: TOKEN,
-      META_PHONE_NUMBER_ID: fake.phoneNumberId,
-      META_API_BASE_URL: fake.url,
-      SEND_DELAY_MIN_MS: undefined,
-      SEND_DELAY_MAX_MS: undefined,
+      ...metaServiceEnv(fake),
       SEND_MAX_PER_SECOND: '4',
       SEND_MAX_IN_FLIGHT: '2',
       // The lease (2 × this + 5 s) after which the recovery fails what the failed runs held.

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Api, createTestDatabase, mobileNumber, testEnv, type TestDatabase } from '../helpers.js';
 import { apiUrlOf, spawnService, type ServiceProcess } from '../process-helpers.js';
-import { startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
+import { metaServiceEnv, startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
 import { DELIVERY_UNKNOWN } from '../../src/worker/queue.repository.js';
 
 const TOKEN = 'rate-processes-meta-token';
@@ -32,12 +32,7 @@ describe('a number\'s rate across worker processes', () => {
 
   const env = (extra: Record<string, string | undefined> = {}) =>
     testEnv(db, {
-      WA_GATEWAY: 'meta',
-      META_ACCESS_TOKEN: TOKEN,
-      META_PHONE_NUMBER_ID: fake.phoneNumberId,
-      META_API_BASE_URL: fake.url,
-      SEND_DELAY_MIN_MS: undefined,
-      SEND_DELAY_MAX_MS: undefined,
+      ...metaServiceEnv(fake),
       // Short leases, so the number changes hands between the workers often.
       GATEWAY_TIMEOUT_MS: '1000',
       WORKER_CONCURRENCY: '2',

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mobileNumber, startTestService, type TestService } from '../helpers.js';
-import { startFakeMeta, type FakeMeta, type FakeMetaAnswer } from '../fakes/meta-fake.js';
+import { metaServiceEnv, startFakeMeta, type FakeMeta, type FakeMetaAnswer } from '../fakes/meta-fake.js';
 
 const TOKEN = 'throughput-test-meta-token';
 
@@ -31,12 +31,7 @@ describe('worker: throughput errors slow the number down, never fail anyone', ()
           },
         });
         svc = await startTestService({
-          WA_GATEWAY: 'meta',
-          META_ACCESS_TOKEN: TOKEN,
-          META_PHONE_NUMBER_ID: fake.phoneNumberId,
-          META_API_BASE_URL: fake.url,
-          SEND_DELAY_MIN_MS: undefined,
-          SEND_DELAY_MAX_MS: undefined,
+          ...metaServiceEnv(fake),
           SEND_MAX_PER_SECOND: '100',
           SEND_MAX_IN_FLIGHT: '8',
         });
