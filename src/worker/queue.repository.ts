@@ -276,12 +276,7 @@ export async function claimRecipients(
       FROM claimed LEFT JOIN customers c ON c.id = claimed.customer_id`.execute(db)
     ).rows;
   } else {
-    const claimed = (await sql<Omit<ClaimedRecipient, 'customer'>>`${update}`.execute(db)).rows;
-    const customers = new Map((await loadCustomers(db, claimed.map((r) => Number(r.customer_id)))).map((c) => [Number(c.id), c]));
-    rows = claimed.map((r) => {
-      const c = customers.get(Number(r.customer_id));
-      return { ...r, c_id: c ? Number(c.id) : null, c_name: c?.name ?? '', c_phone: c?.phone ?? null, c_status: c?.status ?? '', c_attributes: c?.attributes ?? null, c_opted_out_at: c?.opted_out_at ?? null };
-    });
+    return withCustomers(db, (await sql<Omit<ClaimedRecipient, 'customer'>>`${update}`.execute(db)).rows);
   }
   return rows
     .map((r) => ({
@@ -292,6 +287,50 @@ export async function claimRecipients(
       attempts: Number(r.attempts),
       customer: r.c_id === null ? null : { name: r.c_name, phone: r.c_phone, status: r.c_status, attributes: r.c_attributes, opted_out_at: r.c_opted_out_at === null ? null : Number(r.c_opted_out_at) },
     }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** One lane's share of claimRecipientsForLanes. */
+export interface LaneClaim {
+  owner: string;
+  senderId: number;
+  leaseExpiresAt: number;
+  limit: number;
+}
+
+/**
+ * SQLite: claimRecipients for several lanes sending one blast, in one UPDATE: the blast's first
+ * due rows are dealt out in lane order, each lane its `limit` (as PostgreSQL's one-statement
+ * commit does). Answers the claims in id order, each with the owner of the lane it went to.
+ */
+export async function claimRecipientsForLanes(
+  db: Kysely<DB>,
+  claim: { blastId: number; now: number; lanes: LaneClaim[] },
+): Promise<(ClaimedRecipient & { claim_owner: string })[]> {
+  let first = 0;
+  // Each lane the due rows numbered (first, first + limit].
+  const slots = claim.lanes.map((lane) => sql`(${first}, ${(first += lane.limit)}, ${lane.owner}, ${lane.senderId}, ${lane.leaseExpiresAt})`);
+  if (first === 0) return [];
+  const claimed = await sql<Omit<ClaimedRecipient, 'customer'> & { claim_owner: string }>`
+    UPDATE whatsapp_blast_logs
+    SET status = 'sending', attempts = attempts + 1, claim_owner = lane.column3, sender_id = lane.column4, lease_expires_at = lane.column5, updated_at = ${claim.now}
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM (${dueRecipientIds('sqlite', { blastId: claim.blastId, now: claim.now, limit: first })})) AS due
+    JOIN (VALUES ${sql.join(slots)}) AS lane ON due.k > lane.column1 AND due.k <= lane.column2
+    WHERE whatsapp_blast_logs.id = due.id AND whatsapp_blast_logs.status = 'pending'
+    AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${claim.blastId} AND status IN ('queued', 'processing'))
+    RETURNING id, blast_id, customer_id, phone_number, attempts, claim_owner`.execute(db);
+  return withCustomers(db, claimed.rows);
+}
+
+/** Claimed rows with their customers (SQLite: read after the claim, which cannot join). */
+async function withCustomers<R extends Omit<ClaimedRecipient, 'customer'>>(db: Kysely<DB>, claimed: R[]): Promise<(R & ClaimedRecipient)[]> {
+  const customers = new Map((await loadCustomers(db, claimed.map((r) => Number(r.customer_id)))).map((c) => [Number(c.id), c]));
+  return claimed
+    .map((r) => {
+      const c = customers.get(Number(r.customer_id));
+      const customer = c ? { name: c.name, phone: c.phone, status: c.status, attributes: c.attributes, opted_out_at: c.opted_out_at === null ? null : Number(c.opted_out_at) } : null;
+      return { ...r, id: Number(r.id), blast_id: Number(r.blast_id), customer_id: Number(r.customer_id), attempts: Number(r.attempts), customer };
+    })
     .sort((a, b) => a.id - b.id);
 }
 
@@ -348,15 +387,20 @@ interface CounterDelta {
 /** How far each blast's counters move (by blast id): applied by applyCounterDeltas. */
 export type CounterDeltas = Map<number, CounterDelta>;
 
+/** Who claimed the rows of some outcomes: one owner for all, or each outcome's by its id (several lanes' commits at once). */
+export type ClaimOwners = string | ReadonlyMap<number, string>;
+
+const ownerOf = (owners: ClaimOwners, id: number): string => (typeof owners === 'string' ? owners : owners.get(id)!);
+
 /**
  * Records outcomes, with their events, in the caller's transaction, and answers how far the
  * blasts' counters move; the caller applies that in the same transaction (applyCounterDeltas),
- * so counters and rows never disagree. Only rows still claimed by `owner` change.
+ * so counters and rows never disagree. Only rows still claimed by their owner change.
  */
-export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Outcome[], now: number): Promise<CounterDeltas> {
+export async function recordOutcomes(db: Kysely<DB>, owners: ClaimOwners, outcomes: Outcome[], now: number): Promise<CounterDeltas> {
   const deltas: CounterDeltas = new Map();
   const events: NewEvent[] = [];
-  const recorded = await updateClaimedRows(db, owner, outcomes, now);
+  const recorded = await updateClaimedRows(db, owners, outcomes, now);
   for (const outcome of outcomes) {
     const row = recorded.get(outcome.id);
     if (!row) continue;
@@ -364,7 +408,7 @@ export async function recordOutcomes(db: Kysely<DB>, owner: string, outcomes: Ou
     const event = messageEvent(outcome, row);
     if (event) events.push(event);
   }
-  await correctRecoveredRows(db, owner, outcomes.filter((o) => !recorded.has(o.id)), now, { deltas, events });
+  await correctRecoveredRows(db, owners, outcomes.filter((o) => !recorded.has(o.id)), now, { deltas, events });
   // Before the counters: a blast's completion event comes after its last message's.
   await recordEvents(db, events, now);
   return deltas;
@@ -391,9 +435,9 @@ export function messageEvent(outcome: Outcome, row: RecipientOfRow): NewEvent | 
  * The outcomes whose rows were no longer claimed by `owner` (see correctRecoveredRow): the truth
  * replaces the recovery's guess, and `into` gets the counter moves and the events that follow.
  */
-async function correctRecoveredRows(db: Kysely<DB>, owner: string, late: Outcome[], now: number, into: { deltas: CounterDeltas; events: NewEvent[] }): Promise<void> {
+async function correctRecoveredRows(db: Kysely<DB>, owners: ClaimOwners, late: Outcome[], now: number, into: { deltas: CounterDeltas; events: NewEvent[] }): Promise<void> {
   for (const outcome of late) {
-    const corrected = await correctRecoveredRow(db, owner, outcome, now);
+    const corrected = await correctRecoveredRow(db, ownerOf(owners, outcome.id), outcome, now);
     if (corrected && corrected.status !== 'failed') {
       bumpCounter(into.deltas, outcome.blastId, corrected.status);
       bumpCounter(into.deltas, outcome.blastId, 'failed', -1);
@@ -404,11 +448,11 @@ async function correctRecoveredRows(db: Kysely<DB>, owner: string, late: Outcome
 }
 
 /**
- * Writes the outcomes of rows still claimed by `owner`: one UPDATE per kind of outcome, whatever
- * the number of rows (the values that differ per row go through CASE). Answers the recipient of
- * each row it changed, by id.
+ * Writes the outcomes of rows still claimed by their owner: one UPDATE per kind of outcome,
+ * whatever the number of rows or owners (the values that differ per row go through CASE).
+ * Answers the recipient of each row it changed, by id.
  */
-async function updateClaimedRows(db: Kysely<DB>, owner: string, outcomes: Outcome[], now: number): Promise<Map<number, RecipientOfRow>> {
+async function updateClaimedRows(db: Kysely<DB>, owners: ClaimOwners, outcomes: Outcome[], now: number): Promise<Map<number, RecipientOfRow>> {
   const recorded = new Map<number, RecipientOfRow>();
   const base = { claim_owner: null, lease_expires_at: null, updated_at: now };
   const of = <K extends Outcome['kind']>(...kinds: K[]) => outcomes.filter((o): o is Extract<Outcome, { kind: K }> => (kinds as string[]).includes(o.kind));
@@ -417,6 +461,7 @@ async function updateClaimedRows(db: Kysely<DB>, owner: string, outcomes: Outcom
     sql<never>`CASE id ${sql.join(rows.map((o) => sql`WHEN ${o.id} THEN CAST(${value(o)} AS ${sql.raw(type)})`), sql` `)} END`;
   const write = async (rows: Outcome[], set: LogUpdate) => {
     if (rows.length === 0) return;
+    const owner = typeof owners === 'string' ? owners : perRow(rows, (o) => ownerOf(owners, o.id), 'text');
     const changed = await claimedRows(db, owner, rows.map((o) => o.id)).set(set).returning(['id', ...RECIPIENT_OF_ROW]).execute();
     for (const r of changed) recorded.set(Number(r.id), r);
   };
@@ -434,7 +479,7 @@ async function updateClaimedRows(db: Kysely<DB>, owner: string, outcomes: Outcom
 
 type LogUpdate = UpdateObject<DB, 'whatsapp_blast_logs'> | ((eb: ExpressionBuilder<DB, 'whatsapp_blast_logs'>) => UpdateObject<DB, 'whatsapp_blast_logs'>);
 
-const claimedRows = (db: Kysely<DB>, owner: string, ids: number[]) =>
+const claimedRows = (db: Kysely<DB>, owner: string | RawBuilder<never>, ids: number[]) =>
   db.updateTable('whatsapp_blast_logs').where('id', 'in', ids).where('status', '=', 'sending').where('claim_owner', '=', owner);
 
 const RECIPIENT_OF_ROW = ['customer_id', 'phone_number'] as const;

@@ -46,8 +46,8 @@ export interface SenderRunContext {
    * pushing out the leases of the rows held once `leaseExpiresAt` (the earliest of them) nears.
    */
   persist<T>(what: string, write: () => Promise<T>, leaseExpiresAt: number): Promise<T>;
-  /** PostgreSQL's one-statement commits, shared with the process's other lanes (absent on SQLite). */
-  sharedStatement?: SharedStatement;
+  /** The usual commits, shared with the process's other lanes of the same blast. */
+  sharedStatement: SharedStatement;
   /** Records the number's stop by the provider in the transaction that pauses it. */
   announcePause(trx: Kysely<DB>, reason: string, now: number): Promise<void>;
 }
@@ -308,7 +308,7 @@ export class SenderRun {
    */
   #mayCommitAtOnce(claim: number): boolean {
     const { deps, blasts } = this.#ctx;
-    if (this.#ctx.sharedStatement === undefined || deps.clock.now() - this.#senderCheckedAt >= SENDER_CHECK_MS) return false;
+    if (deps.clock.now() - this.#senderCheckedAt >= SENDER_CHECK_MS) return false;
     if (claim === 0) return true;
     const first = blasts[0];
     return !this.#firstBlastEmpty && first !== undefined && first.status === 'processing' && this.#blasts.has(first.id);
@@ -322,7 +322,7 @@ export class SenderRun {
     const { deps, owner, sender, leaseMs, blasts, sharedStatement } = this.#ctx;
     const now = deps.clock.now();
     const blastId = blasts[0]?.id ?? 0;
-    const done = await sharedStatement!.commit(blastId, {
+    const done = await sharedStatement.commit(blastId, {
       owner,
       outcomes,
       recipients: this.#recipients,

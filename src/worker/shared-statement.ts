@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { DB } from '../db/schema.js';
-import { recordAndClaimAtOnce, type LaneCommit, type LaneCommitted } from './one-statement-commit.js';
+import type { LaneCommit, LaneCommitted } from './one-statement-commit.js';
+
+/** Runs several lanes' commits as one: PostgreSQL's one statement, SQLite's merged statements. */
+export type LanesCommit = (now: number, lanes: LaneCommit[]) => Promise<LaneCommitted[]>;
 
 interface Waiting {
   lane: LaneCommit;
@@ -10,27 +11,30 @@ interface Waiting {
 }
 
 /**
- * PostgreSQL: the one-statement commits (one-statement-commit.ts) of a process's lanes sending
- * the same blast run as one statement: those asked for in one turn of the event loop together,
- * and while one runs, those asked for meanwhile wait and go together in the next.
+ * The usual commits of a process's lanes sending the same blast run as one: those asked for in
+ * one turn of the event loop together, and while one runs, those asked for meanwhile wait and go
+ * together in the next. On PostgreSQL that is one statement (one-statement-commit.ts), on SQLite
+ * one set of statements inside the group commit (merged-commit.ts).
  *
- * Why: each statement updates the blast's counters row, and holds that row until its commit is
- * flushed to disk, so the lanes of one blast took turns, one flush each: eight numbers sent 199
- * messages/s where one number sent 527 (docs/benchmarks.md). One statement for all of them takes
- * the row and flushes once. Only lanes of the same blast share: a statement of several blasts
- * would lock their rows in an order of its own, and two processes could deadlock.
+ * Why: on PostgreSQL each statement updates the blast's counters row, and holds that row until
+ * its commit is flushed to disk, so the lanes of one blast took turns, one flush each: eight
+ * numbers sent 199 messages/s where one number sent 527 (docs/benchmarks.md). One statement for
+ * all of them takes the row and flushes once. On SQLite the lanes already shared a commit, but
+ * each lane's part was seven statements, and the process's CPU per statement was the limit. Only
+ * lanes of the same blast share: a statement of several blasts would lock their rows in an order
+ * of its own, and two processes could deadlock.
  *
- * A lane's part resolves once the statement has committed; if it fails, every part rejects
- * (its lane then commits the ordinary way, which hands back claims that may have happened).
+ * A lane's part resolves once its commit has ended; if it fails, every part rejects (its lane
+ * then commits the ordinary way, which hands back claims that may have happened).
  */
 export class SharedStatement {
-  readonly #db: Kysely<DB>;
+  readonly #commitLanes: LanesCommit;
   readonly #clock: Clock;
   /** Per blast: the parts waiting for its next statement (present while a statement of it is due or running). */
   readonly #waiting = new Map<number, Waiting[]>();
 
-  constructor(db: Kysely<DB>, clock: Clock) {
-    this.#db = db;
+  constructor(commitLanes: LanesCommit, clock: Clock) {
+    this.#commitLanes = commitLanes;
     this.#clock = clock;
   }
 
@@ -55,7 +59,7 @@ export class SharedStatement {
       await new Promise(setImmediate);
       const batch = waiting.splice(0);
       try {
-        const committed = await recordAndClaimAtOnce(this.#db, { now: this.#clock.now(), lanes: batch.map((w) => w.lane) });
+        const committed = await this.#commitLanes(this.#clock.now(), batch.map((w) => w.lane));
         batch.forEach((w, i) => w.resolve(committed[i]!));
       } catch (error) {
         for (const w of batch) w.reject(error);

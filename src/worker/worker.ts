@@ -11,6 +11,8 @@ import type { RetrySettings } from './retry-policy.js';
 import { randomPauseMs } from './retry-policy.js';
 import { SenderRun } from './sender-run.js';
 import { SharedStatement } from './shared-statement.js';
+import { recordAndClaimAtOnce } from './one-statement-commit.js';
+import { recordAndClaimMerged } from './merged-commit.js';
 import { pacingOf, type EnvironmentPacing } from '../senders/pacing.js';
 import { databaseBackoffMs, describeDatabaseError, isDatabaseUnavailable, isTransientConflict, whileDatabaseUnavailable, type DatabaseRetry } from '../db/unavailable.js';
 import { remainingToday } from '../senders/daily-cap.js';
@@ -66,12 +68,17 @@ export class Worker {
   #stopping = false;
   /** Numbers each lane turn: its claims and its sender lease carry `${id}#${turn}` as owner. */
   #turns = 0;
-  /** PostgreSQL: the one-statement commits of the lanes, shared by the lanes of a blast. */
-  readonly #sharedStatement: SharedStatement | undefined;
+  /** The usual commits of the lanes, shared by the lanes of a blast. */
+  readonly #sharedStatement: SharedStatement;
 
   constructor(deps: WorkerDeps) {
     this.#deps = deps;
-    if (deps.database.prepared) this.#sharedStatement = new SharedStatement(deps.database.prepared, deps.clock);
+    const { database } = deps;
+    const { prepared } = database;
+    this.#sharedStatement = new SharedStatement(
+      prepared ? (now, lanes) => recordAndClaimAtOnce(prepared, { now, lanes }) : (now, lanes) => database.sharedCommit((trx) => recordAndClaimMerged(trx, { now, lanes })),
+      deps.clock,
+    );
     // A window sends for at most one gateway time-out, and its last send may take one more.
     this.#leaseMs = 2 * deps.settings.gatewayTimeoutMs + 5_000;
   }
