@@ -244,40 +244,37 @@ export const dueRecipientIds = (engine: Engine, due: { blastId: number | RawBuil
  * Moves up to `limit` due recipients of one blast from pending to sending, for this owner, while
  * the blast is sending, and answers them with their customers. On PostgreSQL that is one
  * statement (the claim in a `WITH`, joined to the customers): each statement is a round trip,
- * and the claim is in every commit of the send path.
+ * and the claim is in every commit of the send path. On SQLite it is claimRecipientsForLanes
+ * with one lane.
  */
 export async function claimRecipients(
   db: Kysely<DB>,
   engine: Engine,
   claim: { blastId: number; senderId: number; owner: string; now: number; leaseExpiresAt: number; limit: number },
 ): Promise<ClaimedRecipient[]> {
-  // The blast must still be sending, checked in the same statement. On PostgreSQL the key-share
-  // lock makes a pause/cancel (which locks the blast row FOR UPDATE first) wait for claims in
-  // progress, and claims after it see the new state; SQLite runs one writer at a time anyway. It
-  // is the weakest lock that does: the claiming transaction later moves the blast's counters
-  // (applyCounterDeltas), and a key-share lock upgrades to that update without waiting for other
-  // lanes' key-share locks (a FOR SHARE would: two lanes upgrading at once deadlock).
-  const forShare = engine === 'postgres' ? sql`FOR KEY SHARE` : sql``;
-  const update = sql`
-    UPDATE whatsapp_blast_logs
-    SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner}, sender_id = ${claim.senderId},
-        lease_expires_at = ${claim.leaseExpiresAt}, updated_at = ${claim.now}
-    WHERE id IN (${dueRecipientIds(engine, claim)})
-    AND status = 'pending'
-    AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${claim.blastId} AND status IN ('queued', 'processing') ${forShare})
-    RETURNING id, blast_id, customer_id, phone_number, attempts`;
-  type Row = Omit<ClaimedRecipient, 'customer'> & { [K in keyof ClaimedCustomer as `c_${K}`]: ClaimedCustomer[K] } & { c_id: number | null };
-  let rows: Row[];
-  if (engine === 'postgres') {
-    rows = (
-      await sql<Row>`
-      WITH claimed AS (${update})
-      SELECT claimed.*, c.id AS c_id, c.name AS c_name, c.phone AS c_phone, c.status AS c_status, c.attributes AS c_attributes, c.opted_out_at AS c_opted_out_at
-      FROM claimed LEFT JOIN customers c ON c.id = claimed.customer_id`.execute(db)
-    ).rows;
-  } else {
-    return withCustomers(db, (await sql<Omit<ClaimedRecipient, 'customer'>>`${update}`.execute(db)).rows);
+  if (engine === 'sqlite') {
+    const claimed = await claimRecipientsForLanes(db, { blastId: claim.blastId, now: claim.now, lanes: [claim] });
+    return claimed.map(({ claim_owner: _, ...recipient }) => recipient);
   }
+  // The blast must still be sending, checked in the same statement. The key-share lock makes a
+  // pause/cancel (which locks the blast row FOR UPDATE first) wait for claims in progress, and
+  // claims after it see the new state. It is the weakest lock that does: the claiming
+  // transaction later moves the blast's counters (applyCounterDeltas), and a key-share lock
+  // upgrades to that update without waiting for other lanes' key-share locks (a FOR SHARE would:
+  // two lanes upgrading at once deadlock).
+  type Row = Omit<ClaimedRecipient, 'customer'> & { [K in keyof ClaimedCustomer as `c_${K}`]: ClaimedCustomer[K] } & { c_id: number | null };
+  const { rows } = await sql<Row>`
+    WITH claimed AS (
+      UPDATE whatsapp_blast_logs
+      SET status = 'sending', attempts = attempts + 1, claim_owner = ${claim.owner}, sender_id = ${claim.senderId},
+          lease_expires_at = ${claim.leaseExpiresAt}, updated_at = ${claim.now}
+      WHERE id IN (${dueRecipientIds(engine, claim)})
+      AND status = 'pending'
+      AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${claim.blastId} AND status IN ('queued', 'processing') FOR KEY SHARE)
+      RETURNING id, blast_id, customer_id, phone_number, attempts
+    )
+    SELECT claimed.*, c.id AS c_id, c.name AS c_name, c.phone AS c_phone, c.status AS c_status, c.attributes AS c_attributes, c.opted_out_at AS c_opted_out_at
+    FROM claimed LEFT JOIN customers c ON c.id = claimed.customer_id`.execute(db);
   return rows
     .map((r) => ({
       id: Number(r.id),
@@ -299,9 +296,10 @@ export interface LaneClaim {
 }
 
 /**
- * SQLite: claimRecipients for several lanes sending one blast, in one UPDATE: the blast's first
- * due rows are dealt out in lane order, each lane its `limit` (as PostgreSQL's one-statement
- * commit does). Answers the claims in id order, each with the owner of the lane it went to.
+ * SQLite: claimRecipients for one or several lanes sending one blast, in one UPDATE, while the
+ * blast is sending (SQLite runs one writer at a time: no lock needed): the blast's first due rows
+ * are dealt out in lane order, each lane its `limit` (as PostgreSQL's one-statement commit does).
+ * Answers the claims in id order, each with the owner of the lane it went to.
  */
 export async function claimRecipientsForLanes(
   db: Kysely<DB>,
