@@ -45,7 +45,11 @@ export interface LaneCommit {
   claim?: { blastId: number; senderId: number; leaseExpiresAt: number; limit: number };
 }
 
-/** What one lane's part did: the outcomes recorded (the others were not its rows any more), and its claims. */
+/**
+ * What one lane's part did: the outcomes dealt with, and its claims. PostgreSQL's statement
+ * answers only the outcomes it recorded (the others' rows were not the lane's any more, and the
+ * caller records them the ordinary way); SQLite's merged statements deal with all of them.
+ */
 export interface LaneCommitted {
   recorded: Set<number>;
   claimed: ClaimedRecipient[];

@@ -412,6 +412,13 @@ export async function recordOutcomes(db: Kysely<DB>, owners: ClaimOwners, outcom
   return deltas;
 }
 
+/** Several CounterDeltas as one. */
+export function sumCounterDeltas(parts: CounterDeltas[]): CounterDeltas {
+  const sum: CounterDeltas = new Map();
+  for (const part of parts) for (const [blastId, d] of part) for (const key of ['sent', 'failed', 'skipped'] as const) bumpCounter(sum, blastId, key, d[key]);
+  return sum;
+}
+
 function bumpCounter(deltas: CounterDeltas, blastId: number, key: keyof CounterDelta, by = 1): void {
   const d = deltas.get(blastId) ?? { sent: 0, failed: 0, skipped: 0 };
   d[key] += by;

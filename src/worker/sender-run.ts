@@ -301,7 +301,8 @@ export class SenderRun {
   }
 
   /**
-   * Whether this commit can be PostgreSQL's one statement (one-statement-commit.ts): the usual
+   * Whether this commit can be shared with the process's other lanes of its blast
+   * (shared-statement.ts: PostgreSQL's one statement, SQLite's merged statements): the usual
    * commit of a number sending one started blast. Not when the number's lease is due to be pushed
    * out, nor for a blast's first claims in this run (its message is read with them) or a queued
    * blast (starting it is a transaction of its own).
@@ -315,8 +316,9 @@ export class SenderRun {
   }
 
   /**
-   * The commit as PostgreSQL's one statement, in autocommit, shared with the other lanes of the
-   * blast in this process; what it leaves (rarely anything) after it, in a transaction.
+   * The commit shared with the other lanes of the blast in this process (PostgreSQL's one
+   * statement, in autocommit; SQLite's merged statements, in the group commit); what it leaves
+   * (PostgreSQL, rarely anything) after it, in a transaction.
    */
   async #commitAtOnce(outcomes: queue.Outcome[], claim: number): Promise<Committed> {
     const { deps, owner, sender, leaseMs, blasts, sharedStatement } = this.#ctx;
@@ -329,8 +331,9 @@ export class SenderRun {
       claim: claim > 0 ? { blastId, senderId: sender.id, leaseExpiresAt: now + leaseMs, limit: claim } : undefined,
     });
     const late = outcomes.filter((o) => !done.recorded.has(o.id));
-    // Recorded the ordinary way, on the ordinary connections (only the marked statements are to be
-    // planned generically): recordOutcomes corrects the rows the recovery failed meanwhile.
+    // PostgreSQL's statement leaves the rows the recovery failed meanwhile (SQLite's merged
+    // statements correct them themselves): recorded the ordinary way, on the ordinary connections
+    // (only the marked statements are to be planned generically), where recordOutcomes corrects them.
     if (late.length > 0) await deps.database.db.transaction().execute(async (trx) => queue.applyCounterDeltas(trx, await queue.recordOutcomes(trx, owner, late, now), now));
     // Nothing more in the first blast: the other blasts of the run are tried the ordinary way.
     const claimAgain = claim > 0 && done.claimed.length === 0 && blasts.length > 1;

@@ -11,6 +11,27 @@ interface Waiting {
 }
 
 /**
+ * Outcomes and claims per shared commit, at most (lanes beyond wait for the next one). A lane has
+ * at most 100 in flight, but many lanes of one blast could make one statement of thousands:
+ * SQLite binds at most 32,766 parameters per statement (an outcome takes about seven), and
+ * PostgreSQL's generic plan for the one statement matches outcomes to rows in a nested loop when
+ * its statistics are thin (50 lanes of 100 took 8 s; docs/benchmarks.md).
+ */
+export const MAX_ROWS_PER_SHARED_COMMIT = 256;
+
+/** How many of the first `waiting` lanes go in one shared commit: at least one. */
+function lanesThatFit(waiting: { lane: LaneCommit }[]): number {
+  let rows = 0;
+  let count = 0;
+  for (const { lane } of waiting) {
+    rows += lane.outcomes.length + (lane.claim?.limit ?? 0);
+    if (count > 0 && rows > MAX_ROWS_PER_SHARED_COMMIT) break;
+    count += 1;
+  }
+  return count;
+}
+
+/**
  * The usual commits of a process's lanes sending the same blast run as one: those asked for in
  * one turn of the event loop together, and while one runs, those asked for meanwhile wait and go
  * together in the next. On PostgreSQL that is one statement (one-statement-commit.ts), on SQLite
@@ -57,7 +78,7 @@ export class SharedStatement {
       // The end of this turn: every lane woken by the same batch of answers (or by the statement
       // just ended) joins in, after the requests they started are written to their sockets.
       await new Promise(setImmediate);
-      const batch = waiting.splice(0);
+      const batch = waiting.splice(0, lanesThatFit(waiting));
       try {
         const committed = await this.#commitLanes(this.#clock.now(), batch.map((w) => w.lane));
         batch.forEach((w, i) => w.resolve(committed[i]!));

@@ -2,10 +2,11 @@ import { sql } from 'kysely';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Database } from '../../src/db/connection.js';
+import { requeueFailedRecipients } from '../../src/blasts/lifecycle.repository.js';
 import { expandNextBlast } from '../../src/worker/expansion.js';
 import { recordAndClaimMerged } from '../../src/worker/merged-commit.js';
 import { recordAndClaimAtOnce, type LaneCommit, type LaneCommitted } from '../../src/worker/one-statement-commit.js';
-import { SharedStatement, type LanesCommit } from '../../src/worker/shared-statement.js';
+import { MAX_ROWS_PER_SHARED_COMMIT, SharedStatement, type LanesCommit } from '../../src/worker/shared-statement.js';
 import * as queue from '../../src/worker/queue.repository.js';
 import { ENGINE, mobileNumber, openMigratedDatabase } from '../helpers.js';
 
@@ -34,13 +35,20 @@ describe(`the lanes' shared commit (${ENGINE === 'postgres' ? 'one statement' : 
   /** A started blast of `size` recipients (customers of their own group, the same numbers in every group). */
   async function sendingBlast(group: string, size: number): Promise<{ blastId: number; firstCustomer: number }> {
     let firstCustomer = 0;
-    for (let i = 0; i < size; i++) {
-      const row = await database.db
-        .insertInto('customers')
-        .values({ name: `C${i}`, status: group, phone: mobileNumber(8000 + i), phone_normalized: mobileNumber(8000 + i).replace(/^0/, '62'), phone_error: null, attributes: JSON.stringify({ n: i }), created_at: NOW, updated_at: NOW, opted_out_at: null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (i === 0) firstCustomer = Number(row.id);
+    for (let from = 0; from < size; from += 500) {
+      const customers = Array.from({ length: Math.min(500, size - from) }, (_, k) => from + k).map((i) => ({
+        name: `C${i}`,
+        status: group,
+        phone: mobileNumber(8000 + i),
+        phone_normalized: mobileNumber(8000 + i).replace(/^0/, '62'),
+        phone_error: null,
+        attributes: JSON.stringify({ n: i }),
+        created_at: NOW,
+        updated_at: NOW,
+        opted_out_at: null,
+      }));
+      const rows = await database.db.insertInto('customers').values(customers).returning('id').execute();
+      if (from === 0) firstCustomer = Math.min(...rows.map((r) => Number(r.id)));
     }
     const blastId = await addBlast(database, admin, 'queued', { target_type: 'filter', target_params: JSON.stringify({ status: group }) });
     assert.equal((await expandNextBlast(database, NOW))?.blastId, blastId);
@@ -51,9 +59,9 @@ describe(`the lanes' shared commit (${ENGINE === 'postgres' ? 'one statement' : 
   const claim = (blastId: number, owner: string, limit: number, leaseExpiresAt: number, now = NOW) =>
     queue.claimRecipients(database.db, ENGINE, { blastId, senderId: 1, owner, now, leaseExpiresAt, limit });
 
-  /** Lanes' commits as the worker shares them on this engine. */
+  /** Lanes' commits as the worker shares them on this engine (worker.ts). */
   const commitLanes: LanesCommit = (now, lanes) =>
-    ENGINE === 'postgres' ? recordAndClaimAtOnce(database.prepared!, { now, lanes }) : database.db.transaction().execute((trx) => recordAndClaimMerged(trx, { now, lanes }));
+    ENGINE === 'postgres' ? recordAndClaimAtOnce(database.prepared!, { now, lanes }) : database.sharedCommit((trx) => recordAndClaimMerged(trx, { now, lanes }));
 
   /** One lane's commit, alone. */
   const atOnceAlone = async (now: number, lane: LaneCommit) => (await commitLanes(now, [lane]))[0]!;
@@ -223,6 +231,61 @@ describe(`the lanes' shared commit (${ENGINE === 'postgres' ? 'one statement' : 
     );
     const blast = await database.db.selectFrom('whatsapp_blasts').select(['sent_count', 'failed_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
     assert.deepEqual([blast.sent_count, blast.failed_count, blast.pending_count].map(Number), [1, 1, 10]);
+  });
+
+  for (const order of ['the late outcome last', 'the late outcome first']) {
+    it(`records a row named in two lanes' outcomes for the lane that holds it only (${order})`, async () => {
+      // Lane A outlives its claim, the recovery fails the row, the failed recipients are retried,
+      // and lane B claims and sends the row before A's late outcome is recorded.
+      const { blastId } = await sendingBlast(`two-owners-${order.split(' ').at(-1)}`, 2);
+      const [stale] = await claim(blastId, 'lane-a', 1, NOW - 1);
+      await database.db.transaction().execute((trx) => queue.failExpiredClaims(trx, NOW));
+      await database.db.transaction().execute((trx) => requeueFailedRecipients(trx, blastId, undefined, NOW));
+      const [again] = await claim(blastId, 'lane-b', 1, NOW + 30_000);
+      assert.equal(again!.id, stale!.id);
+      const recipients = new Map([[again!.id, again!]]);
+      const sent: LaneCommit = { owner: 'lane-b', recipients, outcomes: [{ id: again!.id, blastId, kind: 'sent', providerMessageId: 'wamid.b', at: NOW + 50 }] };
+      const late: LaneCommit = { owner: 'lane-a', recipients, outcomes: [{ id: stale!.id, blastId, kind: 'sent', providerMessageId: 'wamid.a', at: NOW + 40 }] };
+      await commitLanes(NOW + 100, order === 'the late outcome last' ? [sent, late] : [late, sent]);
+      const row = await database.db.selectFrom('whatsapp_blast_logs').select(['status', 'claim_owner', 'provider_message_id']).where('id', '=', again!.id).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { status: 'sent', claim_owner: null, provider_message_id: 'wamid.b' });
+      const blast = await database.db.selectFrom('whatsapp_blasts').select(['status', 'sent_count', 'failed_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...blast, sent_count: Number(blast.sent_count), failed_count: Number(blast.failed_count), pending_count: Number(blast.pending_count) }, {
+        status: 'processing',
+        sent_count: 1,
+        failed_count: 0,
+        pending_count: 1,
+      });
+    });
+  }
+
+  it('splits many lanes asked for together into shared commits of a bounded size, and records and claims for all of them', async () => {
+    const lanes = 50;
+    const { blastId } = await sendingBlast('many-lanes', lanes * 100 * 2);
+    const held = await Promise.all(Array.from({ length: lanes }, (_, i) => claim(blastId, `many-${i}`, 100, NOW + 30_000)));
+    const runs: number[] = [];
+    const shared = new SharedStatement((now, parts) => (runs.push(parts.reduce((n, p) => n + p.outcomes.length + (p.claim?.limit ?? 0), 0)), commitLanes(now, parts)), { now: () => NOW + 100 });
+    // 50 lanes of 100 outcomes and 100 claims: at one set of statements, SQLite could not bind the
+    // parameters, and PostgreSQL's statement took seconds.
+    const done = await Promise.all(
+      held.map((rows, i) =>
+        shared.commit(blastId, {
+          owner: `many-${i}`,
+          recipients: new Map(rows.map((r) => [r.id, r])),
+          outcomes: rows.map((r) => ({ id: r.id, blastId, kind: 'sent' as const, providerMessageId: `wamid.${r.id}`, at: NOW + 50 })),
+          claim: { blastId, senderId: i + 1, leaseExpiresAt: NOW + 60_000, limit: 100 },
+        }),
+      ),
+    );
+    assert.ok(runs.length > 1 && runs.every((rows) => rows <= MAX_ROWS_PER_SHARED_COMMIT), `rows per shared commit: ${runs.join(', ')}`);
+    assert.equal(runs.reduce((a, b) => a + b, 0), lanes * 200);
+    assert.equal(done.reduce((n, d) => n + d.recorded.size, 0), lanes * 100);
+    assert.deepEqual(new Set(done.map((d) => d.claimed.length)), new Set([100]));
+    assert.equal(new Set(done.flatMap((d) => d.claimed.map((r) => r.id))).size, lanes * 100);
+    const blast = await database.db.selectFrom('whatsapp_blasts').select(['sent_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
+    assert.deepEqual([blast.sent_count, blast.pending_count].map(Number), [lanes * 100, lanes * 100]);
+    const statuses = await database.db.selectFrom('whatsapp_blast_logs').select(['status']).select((eb) => eb.fn.countAll().as('n')).where('blast_id', '=', blastId).groupBy('status').orderBy('status').execute();
+    assert.deepEqual(statuses.map((r) => [r.status, Number(r.n)]), [['sending', lanes * 100], ['sent', lanes * 100]]);
   });
 
   it("runs the commits of one blast's lanes asked for together as one, and other blasts' apart", async () => {
