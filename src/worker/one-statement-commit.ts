@@ -59,12 +59,12 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
   const { now, lanes } = work;
   const outcomes = lanes.flatMap((lane) => lane.outcomes.map((outcome) => ({ outcome, owner: lane.owner })));
   const column = <T>(value: (o: Outcome) => T) => outcomes.map((o) => value(o.outcome));
-  const events: { logId: number; event: NewEvent }[] = [];
+  const events: { logId: number; owner: string; event: NewEvent }[] = [];
   for (const lane of lanes) {
     for (const outcome of lane.outcomes) {
       const recipient = lane.recipients.get(outcome.id);
       const event = recipient && messageEvent(outcome, recipient);
-      if (event) events.push({ logId: outcome.id, event });
+      if (event) events.push({ logId: outcome.id, owner: lane.owner, event });
     }
   }
   const rows = outboxRows(events.map((e) => e.event), now);
@@ -79,7 +79,7 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
     reason: sql`b.status_reason`,
   });
   // One text, whatever the lanes: prepared once per connection.
-  const result = await sql<{ recorded: number[]; claimed: (ClaimedRecipient & { claim_owner: string })[] }>`${sql.raw(preparedStatement('record-and-claim'))}
+  const result = await sql<{ recorded: [number, string][]; claimed: (ClaimedRecipient & { claim_owner: string })[] }>`${sql.raw(preparedStatement('record-and-claim'))}
     WITH outcome AS (
       SELECT * FROM unnest(
         CAST(${column((o) => o.id)} AS bigint[]), CAST(${outcomes.map((o) => o.owner)} AS text[]), CAST(${column((o) => o.kind)} AS text[]),
@@ -104,7 +104,7 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
       -- The ids again, as a condition on the primary key: joined only to \`outcome\`, the rows were
       -- found through the index of rows in flight, all of them, every worker's.
       WHERE l.id = ANY(CAST(${column((o) => o.id)} AS bigint[])) AND l.id = o.id AND l.status = 'sending' AND l.claim_owner = o.owner
-      RETURNING l.id, l.blast_id, l.status
+      RETURNING l.id, l.blast_id, l.status, o.owner
     ), moved AS (
       SELECT blast_id, count(*) FILTER (WHERE status = 'sent') AS sent, count(*) FILTER (WHERE status = 'failed') AS failed,
         count(*) FILTER (WHERE status = 'skipped') AS skipped
@@ -132,10 +132,11 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
       FROM (
         SELECT 0 AS part, e.n, e.event_id, e.type, e.blast_id, e.payload
         FROM unnest(
-          CAST(${events.map((e) => e.logId)} AS bigint[]), CAST(${rows.map((r) => r.eventId)} AS text[]), CAST(${rows.map((r) => r.type)} AS text[]),
+          CAST(${events.map((e) => e.logId)} AS bigint[]), CAST(${events.map((e) => e.owner)} AS text[]), CAST(${rows.map((r) => r.eventId)} AS text[]), CAST(${rows.map((r) => r.type)} AS text[]),
           CAST(${rows.map((r) => r.blastId)} AS bigint[]), CAST(${rows.map((r) => r.payload)} AS text[])
-        ) WITH ORDINALITY AS e(log_id, event_id, type, blast_id, payload, n)
-        JOIN recorded r ON r.id = e.log_id
+        ) WITH ORDINALITY AS e(log_id, owner, event_id, type, blast_id, payload, n)
+        -- The owner too: two lanes may name one row (a late outcome beside the row's new send).
+        JOIN recorded r ON r.id = e.log_id AND r.owner = e.owner
         UNION ALL
         SELECT 1, f.id, f.event_id, f.type, f.id, ${finishedEventPayload(new Date(now).toISOString())} FROM finished f
       ) e
@@ -162,7 +163,7 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
       RETURNING l.id, l.blast_id, l.customer_id, l.phone_number, l.attempts, l.claim_owner
     )
     SELECT
-      (SELECT COALESCE(json_agg(id), '[]') FROM recorded) AS recorded,
+      (SELECT COALESCE(json_agg(json_build_array(id, owner)), '[]') FROM recorded) AS recorded,
       (SELECT COALESCE(json_agg(json_build_object(
           'id', c.id, 'blast_id', c.blast_id, 'customer_id', c.customer_id, 'phone_number', c.phone_number, 'attempts', c.attempts, 'claim_owner', c.claim_owner,
           'customer', CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object(
@@ -170,9 +171,9 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
         ORDER BY c.id), '[]')
        FROM claimed c LEFT JOIN customers cu ON cu.id = c.customer_id) AS claimed`.execute(db);
   const row = result.rows[0]!;
-  const recorded = new Set(row.recorded.map(Number));
+  const recorded = new Set(row.recorded.map(([id, owner]) => `${id} ${owner}`));
   return lanes.map((lane) => ({
-    recorded: new Set(lane.outcomes.filter((o) => recorded.has(o.id)).map((o) => o.id)),
+    recorded: new Set(lane.outcomes.filter((o) => recorded.has(`${o.id} ${lane.owner}`)).map((o) => o.id)),
     claimed: row.claimed.filter((c) => c.claim_owner === lane.owner).map(({ claim_owner: _, ...claimed }) => claimed),
   }));
 }

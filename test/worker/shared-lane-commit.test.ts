@@ -249,6 +249,15 @@ describe(`the lanes' shared commit (${ENGINE === 'postgres' ? 'one statement' : 
       await commitLanes(NOW + 100, order === 'the late outcome last' ? [sent, late] : [late, sent]);
       const row = await database.db.selectFrom('whatsapp_blast_logs').select(['status', 'claim_owner', 'provider_message_id']).where('id', '=', again!.id).executeTakeFirstOrThrow();
       assert.deepEqual(row, { status: 'sent', claim_owner: null, provider_message_id: 'wamid.b' });
+      const events = await database.db.selectFrom('webhook_deliveries').select(['type', 'payload']).where('blast_id', '=', blastId).where('type', 'like', 'message.%').orderBy('id').execute();
+      // The recovery's "delivery unknown", then lane B's send; nothing of lane A's late outcome.
+      assert.deepEqual(
+        events.map((e) => [e.type, JSON.parse(e.payload).data.provider_message_id ?? JSON.parse(e.payload).data.reason]),
+        [
+          ['message.failed', queue.DELIVERY_UNKNOWN],
+          ['message.sent', 'wamid.b'],
+        ],
+      );
       const blast = await database.db.selectFrom('whatsapp_blasts').select(['status', 'sent_count', 'failed_count', 'pending_count']).where('id', '=', blastId).executeTakeFirstOrThrow();
       assert.deepEqual({ ...blast, sent_count: Number(blast.sent_count), failed_count: Number(blast.failed_count), pending_count: Number(blast.pending_count) }, {
         status: 'processing',
