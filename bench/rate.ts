@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ADMIN, Api } from '../test/helpers.js';
 import type { ServiceProcess } from '../test/process-helpers.js';
+import { WINDOW_MARGIN_MS } from '../src/worker/pacer.js';
 import { buildService } from './build.js';
 import { createBenchDatabase, pgBackendsCpuMs, pgStats } from './db.js';
+import { runPeerProcess } from './peer-process.js';
 import { seedCustomers } from './seed.js';
 import { postAllBlast, spawnCompiled, urlOf } from './service.js';
-import { startThroughputFake } from './throughput-fake-process.js';
+import { startThroughputFake, type ThroughputFake } from './throughput-fake-process.js';
 import type { BenchContext, Result } from './types.js';
 import { children, processCpuMs, sec, stopChild, until } from './util.js';
 
@@ -28,6 +33,8 @@ const SPACING_MS = 1000 / MAX_PER_SECOND;
  * processes (`node dist/main.js`) share one database and the environment's Meta number (80/s, 8
  * in flight); a fake Meta gateway in its own process answers after 50 ms and records when each
  * send arrived. Fails the run if any one-second window holds more than 80 or anyone is sent twice.
+ * First, on the same fake, the reference (pacedReference): what the fake counts from a bare
+ * sender that keeps our schedule exactly.
  */
 export async function benchRate(ctx: BenchContext): Promise<Result[]> {
   const fake = await startThroughputFake(TOKEN, LATENCY_MS);
@@ -37,6 +44,13 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
     const setup = bench.connect();
     await seedCustomers(setup, ctx.size);
     await setup.close();
+    const reference = await pacedReference(fake, ctx);
+    const referenceText =
+      `reference, a bare sender on our schedule (${MAX_PER_SECOND}/s, ${WINDOW_MARGIN_MS} ms margin, ${MAX_IN_FLIGHT} in flight, no database): ` +
+      `at its own starts busiest window ${reference.atStarts.maxWindow}, i and i+${MAX_PER_SECOND} at least ${reference.atStarts.closestMs.toFixed(1)} ms apart; ` +
+      `at the fake busiest window ${reference.atFake.maxWindow} (${reference.atFake.windowsAbove} above ${MAX_PER_SECOND}), at least ${reference.atFake.closestMs.toFixed(1)} ms apart, ` +
+      `mean ${reference.atFake.mean.toFixed(2)}/s; start to arrival median ${reference.delay.median.toFixed(2)} ms, 99th percentile ${reference.delay.p99.toFixed(2)} ms, most ${reference.delay.max.toFixed(2)} ms`;
+    ctx.log(referenceText);
     const dir = buildService(ctx.log);
     const secretKey = randomBytes(32).toString('hex');
     // Each process its own path prefix (the fake ignores it but counts by it): who sent what.
@@ -132,7 +146,7 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
 
     const detail =
       `${m.steadyCount} sends over the steady ${sec(m.steadyMs)} (first and last second left out); sends per worker ${JSON.stringify(stats.perSource)}, ${handOvers} changes of process; ` +
-      `peak in flight ${stats.peakInFlight} (limit ${MAX_IN_FLIGHT}); answer after ${LATENCY_MS} ms; ${stallText}; ${cpuText}`;
+      `peak in flight ${stats.peakInFlight} (limit ${MAX_IN_FLIGHT}); answer after ${LATENCY_MS} ms; ${stallText}; ${cpuText}; ${referenceText}`;
     const row = (metric: string, value: string, goal: string, pass: boolean | undefined, mustPass = false): Result => ({
       benchmark: 'rate',
       engine: ctx.engine,
@@ -148,6 +162,12 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
       row('mean rate, steady part', `${m.mean.toFixed(2)}/s = ${((m.mean / MAX_PER_SECOND) * 100).toFixed(1)} % of ${MAX_PER_SECOND}`, `within 1 % of ${MAX_PER_SECOND}/s`, Math.abs(m.mean / MAX_PER_SECOND - 1) <= 0.01),
       row('busiest one-second window [t, t+1000)', `${m.maxWindow} (${m.windowsAbove} windows above ${MAX_PER_SECOND})`, `≤ ${MAX_PER_SECOND}`, m.maxWindow <= MAX_PER_SECOND, true),
       row('sent twice', String(duplicates), '0', duplicates === 0, true),
+      row(
+        'reference: a bare sender on our schedule, busiest window at the fake',
+        `${reference.atFake.maxWindow} (${reference.atFake.windowsAbove} windows above ${MAX_PER_SECOND}; at its own starts ${reference.atStarts.maxWindow}), mean ${reference.atFake.mean.toFixed(2)}/s`,
+        '(what this machine delivers)',
+        undefined,
+      ),
     ];
   } finally {
     await Promise.all(procs.map((p) => stopChild(p.child, p.exited)));
@@ -165,17 +185,6 @@ function measure(arrivals: number[]) {
   const last = arrivals.at(-1)!;
   const steady = arrivals.filter((t) => t >= first + EDGE_MS && t <= last - EDGE_MS);
   const steadyMs = last - first - 2 * EDGE_MS;
-  let maxWindow = 0;
-  let windowsAbove = 0;
-  let end = 0;
-  for (let i = 0; i < arrivals.length; i++) {
-    while (end < arrivals.length && arrivals[end]! < arrivals[i]! + 1000) end++;
-    const inWindow = end - i;
-    maxWindow = Math.max(maxWindow, inWindow);
-    if (inWindow > MAX_PER_SECOND) windowsAbove++;
-  }
-  let closestMs = Infinity;
-  for (let i = 0; i + MAX_PER_SECOND < arrivals.length; i++) closestMs = Math.min(closestMs, arrivals[i + MAX_PER_SECOND]! - arrivals[i]!);
   // Where the schedule slipped: a start later than its slot restarts the schedule from then, so
   // every late start loses its lateness. Small slips (a timer firing late) and stalls (more than
   // twice the spacing: a start waited on something, e.g. a commit) are counted apart.
@@ -188,9 +197,7 @@ function measure(arrivals: number[]) {
     steadyCount: steady.length,
     steadyMs,
     mean: (steady.length / steadyMs) * 1000,
-    maxWindow,
-    windowsAbove,
-    closestMs,
+    ...windows(arrivals),
     stalls: excess.length,
     sendsPerStall: steady.length / Math.max(1, excess.length),
     stallExcessMs,
@@ -201,3 +208,56 @@ function measure(arrivals: number[]) {
   };
 }
 
+/** For every time t of `times` (sorted), the times in [t, t+1000): the most, how often above the limit, and the least span of MAX_PER_SECOND + 1 of them. */
+function windows(times: number[]) {
+  let maxWindow = 0;
+  let windowsAbove = 0;
+  let end = 0;
+  for (let i = 0; i < times.length; i++) {
+    while (end < times.length && times[end]! < times[i]! + 1000) end++;
+    const inWindow = end - i;
+    maxWindow = Math.max(maxWindow, inWindow);
+    if (inWindow > MAX_PER_SECOND) windowsAbove++;
+  }
+  let closestMs = Infinity;
+  for (let i = 0; i + MAX_PER_SECOND < times.length; i++) closestMs = Math.min(closestMs, times[i + MAX_PER_SECOND]! - times[i]!);
+  return { maxWindow, windowsAbove, closestMs };
+}
+
+/**
+ * The reference beside ours: a bare sender in its own process (throughput-peer.ts `paced`) that
+ * keeps our pacer's schedule, margin and in-flight limit exactly, sending to the same fake with
+ * no queue and no database. Its own starts never hold more than the limit in a second, so a
+ * window above it at the fake measures how unevenly this machine carries requests from a sender
+ * to the fake (start to arrival, matched by recipient on the shared monotonic clock): what no
+ * pacing at the sender can take back, short of a wider margin.
+ */
+async function pacedReference(fake: ThroughputFake, ctx: BenchContext) {
+  await fake.reset();
+  const dir = mkdtempSync(path.join(tmpdir(), 'wb-bench-reference-'));
+  let starts: [string, number][];
+  try {
+    const startsFile = path.join(dir, 'starts.json');
+    await runPeerProcess({
+      mode: 'paced',
+      baseUrl: `${fake.url}/reference/v21.0`,
+      token: TOKEN,
+      numbers: [PHONE_NUMBER_ID],
+      count: ctx.size,
+      concurrency: MAX_IN_FLIGHT,
+      pace: { perSecond: MAX_PER_SECOND, marginMs: WINDOW_MARGIN_MS, startsFile },
+    });
+    starts = JSON.parse(readFileSync(startsFile, 'utf8')) as [string, number][];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const sent = await fake.arrivals();
+  if (sent.arrivals.length !== ctx.size) throw new Error(`the reference sent ${ctx.size}, the fake saw ${sent.arrivals.length}`);
+  const startedAt = new Map(starts);
+  const delays = sent.recipients.map((to, i) => sent.arrivals[i]! - startedAt.get(to)!).sort((a, b) => a - b);
+  return {
+    atStarts: windows(starts.map(([, t]) => t)),
+    atFake: measure([...sent.arrivals].sort((a, b) => a - b)),
+    delay: { median: delays[Math.floor(delays.length / 2)]!, p99: delays[Math.floor(delays.length * 0.99)]!, max: delays.at(-1)! },
+  };
+}

@@ -17,12 +17,19 @@ export interface FakeStats {
   peakInFlight: number;
 }
 
+/** Every send that reached the fake, in arrival order: when (hrtime, ms), from which process label, to whom. */
+export interface FakeArrivals {
+  arrivals: number[];
+  sources: string[];
+  recipients: string[];
+}
+
 export interface ThroughputFake {
   url: string;
   pid: number;
   reset(): Promise<void>;
   stats(): Promise<FakeStats>;
-  arrivals(): Promise<{ arrivals: number[]; sources: string[] }>;
+  arrivals(): Promise<FakeArrivals>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +44,7 @@ export async function startThroughputFake(token: string, latencyMs = 0): Promise
     pid: proc.child.pid!,
     reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' }).then((r) => r.text())),
     stats: async () => (await fetch(`${url}/__stats`).then((r) => r.json())) as FakeStats,
-    arrivals: async () => (await fetch(`${url}/__arrivals`).then((r) => r.json())) as { arrivals: number[]; sources: string[] },
+    arrivals: async () => (await fetch(`${url}/__arrivals`).then((r) => r.json())) as FakeArrivals,
     stop: () => stopChild(proc.child, proc.exited),
   };
 }

@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
  * id>/messages` with a Bearer token and a JSON body, answered with Meta's success body at once
  * or after LATENCY_MS. A path may start with a label of the sender's process (`/w1/v21.0/…`:
  * its META_API_BASE_URL), so the bench can tell which process sent. It counts what arrived;
- * `GET /__stats` tells the bench (`GET /__arrivals`: every send's arrival time, hrtime in ms),
- * `POST /__reset` forgets it.
+ * `GET /__stats` tells the bench (`GET /__arrivals`: every send's arrival time, hrtime in ms —
+ * the machine's monotonic clock, which other processes read the same —, its sender's label and
+ * its recipient), `POST /__reset` forgets it.
  *
  * Started as `node --import tsx bench/throughput-fake.ts TOKEN [LATENCY_MS]`; prints `listening PORT`.
  */
@@ -23,6 +24,8 @@ let perSource = new Map<string, number>();
 let arrivals: number[] = [];
 /** The process label of each arrival, in the same order. */
 let sources: string[] = [];
+/** The recipient (`to`) of each arrival, in the same order. */
+let recipients: string[] = [];
 let inFlight = 0;
 let peakInFlight = 0;
 let refused = 0;
@@ -40,7 +43,7 @@ const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/__stats') {
       return reply(res, 200, { count, first, last, distinct: targets.size, refused, perNumber: Object.fromEntries(perNumber), perSource: Object.fromEntries(perSource), peakInFlight });
     }
-    if (req.method === 'GET' && req.url === '/__arrivals') return reply(res, 200, { arrivals, sources });
+    if (req.method === 'GET' && req.url === '/__arrivals') return reply(res, 200, { arrivals, sources, recipients });
     if (req.method === 'POST' && req.url === '/__reset') {
       count = refused = peakInFlight = 0;
       first = last = undefined;
@@ -49,6 +52,7 @@ const server = createServer((req, res) => {
       perSource = new Map();
       arrivals = [];
       sources = [];
+      recipients = [];
       return reply(res, 200, { ok: true });
     }
     const match = MESSAGES.exec(req.url ?? '');
@@ -77,6 +81,7 @@ const server = createServer((req, res) => {
     perSource.set(source, (perSource.get(source) ?? 0) + 1);
     arrivals.push(arrivedAt);
     sources.push(source);
+    recipients.push(to);
     const body = { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.bench${nextId++}` }] };
     if (latencyMs <= 0) return reply(res, 200, body);
     inFlight += 1;

@@ -1,4 +1,6 @@
 import { Queue, Worker } from 'bullmq';
+import { writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
 
@@ -15,12 +17,16 @@ import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
  *   time), each claimed and its outcome recorded in a table on the engine of the run
  *   (durable-minimum.ts), a slot starting its next request only once the previous outcome in it is
  *   committed: what our crash rule allows at best on that engine, with none of our code.
+ * - `paced` (the rate bench's reference): one number's sends started on the schedule our pacer
+ *   keeps for `pace.perSecond` with its margin, `concurrency` at most in flight, no queue and no
+ *   database; writes when it started each send to `pace.startsFile` (JSON `[recipient, hrtime ms]`
+ *   pairs: the clock of the fake's arrivals).
  *
  * Started as `node --import tsx bench/throughput-peer.ts '<json options>'`; prints one line
  * `result <json>` with its own CPU time for the measured part.
  */
 interface PeerOptions {
-  mode: 'bare' | 'bullmq' | 'durable';
+  mode: 'bare' | 'bullmq' | 'durable' | 'paced';
   /** The fake's base URL with the API version, e.g. http://127.0.0.1:PORT/v21.0. */
   baseUrl: string;
   token: string;
@@ -33,6 +39,8 @@ interface PeerOptions {
   prefix?: string;
   /** `durable`: where its table goes. */
   database?: MinimumDatabase;
+  /** `paced`: the limit per second, the margin added to every window of it (src/worker/pacer.ts), and the file for the starts. */
+  pace?: { perSecond: number; marginMs: number; startsFile: string };
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PeerOptions;
@@ -40,9 +48,10 @@ const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 }
 
 /** What our adapter sends for a free-text message (src/gateways/providers/meta.ts messageBody). */
 function body(i: number): string {
-  const to = `62812${String(i).padStart(8, '0')}`;
-  return JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { preview_url: false, body: `Halo Pelanggan ${i}` }, biz_opaque_callback_data: String(i) });
+  return JSON.stringify({ messaging_product: 'whatsapp', recipient_type: 'individual', to: recipient(i), type: 'text', text: { preview_url: false, body: `Halo Pelanggan ${i}` }, biz_opaque_callback_data: String(i) });
 }
+
+const recipient = (i: number) => `62812${String(i).padStart(8, '0')}`;
 
 async function send(number: string, i: number): Promise<string> {
   const answer = await request(`${options.baseUrl}/${number}/messages`, {
@@ -80,6 +89,46 @@ async function bare(): Promise<{ cpuMs: number }> {
     }),
   );
   return { cpuMs: cpuMs() - before };
+}
+
+/** The machine's monotonic clock in ms, as the fake stamps arrivals (process.hrtime). */
+const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * Starts send i at its slot on a schedule `(1000 + margin) / perSecond` ms apart and never less
+ * than `1000 + margin` ms after send i − perSecond (a timer may fire late; the next starts then
+ * keep their slots, as our pacer's do), with at most `concurrency` in flight. Every one-second
+ * window of its starts holds `perSecond` or fewer by construction, so whatever more the fake
+ * counts in a window is how requests reach it on this machine, not any sender's code.
+ */
+async function paced(): Promise<{ cpuMs: number }> {
+  const number = options.numbers[0]!;
+  const { perSecond, marginMs, startsFile } = options.pace!;
+  const windowMs = 1000 + marginMs;
+  await warmUp();
+  const before = cpuMs();
+  const starts: [string, number][] = [];
+  const sends: Promise<unknown>[] = [];
+  let inFlight = 0;
+  let slotFreed: (() => void) | undefined;
+  const first = monotonicMs() + 100;
+  for (let i = 0; i < options.count; i++) {
+    while (inFlight >= options.concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
+    const due = Math.max(first + (i * windowMs) / perSecond, i >= perSecond ? starts[i - perSecond]![1] + windowMs : 0);
+    while (monotonicMs() < due) await sleep(Math.max(1, Math.ceil(due - monotonicMs())));
+    starts.push([recipient(i), monotonicMs()]);
+    inFlight++;
+    sends.push(
+      send(number, i).finally(() => {
+        inFlight--;
+        slotFreed?.();
+      }),
+    );
+  }
+  await Promise.all(sends);
+  const used = cpuMs() - before;
+  writeFileSync(startsFile, JSON.stringify(starts));
+  return { cpuMs: used };
 }
 
 async function bullmq(): Promise<{ cpuMs: number; addMs: number }> {
@@ -168,7 +217,8 @@ function durableLane(number: string, commit: (sent: { id: number; providerId: st
   });
 }
 
-const result = options.mode === 'bare' ? await bare() : options.mode === 'bullmq' ? await bullmq() : await durable();
+const modes = { bare, bullmq, durable, paced };
+const result = await modes[options.mode]();
 await agent.close();
 process.stdout.write(`result ${JSON.stringify(result)}\n`);
 process.exit(0);

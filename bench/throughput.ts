@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ADMIN } from '../test/helpers.js';
-import { spawnNode, type ServiceProcess } from '../test/process-helpers.js';
 import { createBenchDatabase } from './db.js';
 import type { MinimumDatabase } from './durable-minimum.js';
+import { runPeerProcess } from './peer-process.js';
 import { seedCustomers } from './seed.js';
 import { postAllBlast, startBenchService } from './service.js';
 import { startThroughputFake, type ThroughputFake } from './throughput-fake-process.js';
 import type { BenchContext, Result } from './types.js';
-import { children, int, processCpuMs, sec, until } from './util.js';
+import { int, processCpuMs, sec, until } from './util.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'bench-meta-token';
 const API_VERSION = 'v21.0';
 /** Phone number ids of the numbers: the environment's sender is the first. */
@@ -138,14 +135,13 @@ async function runPeer(
   options: { mode: 'bare' | 'bullmq' | 'durable'; numbers: string[]; concurrency: number; database?: MinimumDatabase },
 ): Promise<Run> {
   await fake.reset();
-  const args = { ...options, baseUrl: `${fake.url}/${API_VERSION}`, token: TOKEN, count: ctx.size, redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' };
-  const proc: ServiceProcess = spawnNode(['--import', 'tsx', path.join(ROOT, 'bench', 'throughput-peer.ts'), JSON.stringify(args)], {});
-  children.add(proc.child);
-  const code = await proc.exited;
-  children.delete(proc.child);
-  const line = proc.lines.find((l) => l.startsWith('result '));
-  if (code !== 0 || !line) throw new Error(`${options.mode} peer failed (exit ${code}): ${proc.lines.slice(-5).join(' | ')}`);
-  const result = JSON.parse(line.slice('result '.length)) as { cpuMs: number };
+  const result = await runPeerProcess<{ cpuMs: number }>({
+    ...options,
+    baseUrl: `${fake.url}/${API_VERSION}`,
+    token: TOKEN,
+    count: ctx.size,
+    redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  });
   return { rate: await measured(fake, ctx.size, options.mode), cpuUsPerMessage: (result.cpuMs * 1000) / ctx.size };
 }
 
