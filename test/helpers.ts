@@ -203,6 +203,13 @@ export class Api {
     return res.body.data;
   }
 
+  /** POSTs a blast to `customers` ("Halo {name}" unless `extra` says otherwise) and answers its id; anything but 202 throws. */
+  async blastTo(customers: { id: number }[], extra: Record<string, unknown> = {}): Promise<number> {
+    const res = await this.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', ...extra });
+    if (res.status !== 202) throw new Error(`blast refused: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.blast_id as number;
+  }
+
   /** Polls a blast until `done(blast)` holds, or fails after `timeoutMs`. */
   async waitForBlast(id: number, done: (blast: any) => boolean = (b) => ['completed', 'failed'].includes(b.status), timeoutMs = 20_000): Promise<any> {
     return waitFor(async () => {

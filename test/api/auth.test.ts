@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import argon2 from 'argon2';
-import { ADMIN, startTestService, type ApiResponse, type TestService, assertError } from '../helpers.js';
+import { ADMIN, startTestService, type TestService, assertError } from '../helpers.js';
 
 
 const LOGIN = '/api/v1/auth/login';

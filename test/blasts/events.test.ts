@@ -26,8 +26,8 @@ describe('GET /api/v1/whatsapp/blast/:id/events', () => {
 
   it('streams progress as the counts move, then ends when the blast is final', async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: 6 }, (_, i) => ({ name: `E${i}`, phone: mobileNumber(i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const events = await readEvents(`${svc.url}/api/v1/whatsapp/blast/${res.body.blast_id}/events`, svc.api.token!);
+    const blastId = await svc.api.blastTo(customers);
+    const events = await readEvents(`${svc.url}/api/v1/whatsapp/blast/${blastId}/events`, svc.api.token!);
     const progress = events.filter((e) => e.event === 'progress').map((e) => e.data);
     assert.ok(progress.length >= 3, `several progress events, got ${progress.length}`);
     const sent = progress.map((p) => p.sent_count);

@@ -22,8 +22,7 @@ describe('blast lifecycle: pause, resume, cancel, retry', () => {
   async function startBlast(count: number) {
     const customers = await svc.api.createCustomers(Array.from({ length: count }, (_, i) => ({ name: `L${offset + i}`, phone: mobileNumber(offset + i) })));
     offset += count;
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    return res.body.blast_id as number;
+    return svc.api.blastTo(customers);
   }
   const act = (id: number, action: string, body?: unknown) => svc.api.post(`/api/v1/whatsapp/blast/${id}/${action}`, body);
 
@@ -109,10 +108,10 @@ describe('blast lifecycle: pause, resume, cancel, retry', () => {
     const customers = await svc.api.createCustomers([{ name: 'Early', phone: mobileNumber(990) }]);
     await svc.service.worker!.stop(); // hold the worker so the pause lands before expansion
     try {
-      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-      const paused = await act(res.body.blast_id, 'pause');
+      const blastId = await svc.api.blastTo(customers);
+      const paused = await act(blastId, 'pause');
       assert.deepEqual([paused.status, paused.body.data.status, paused.body.data.recipients_resolved], [200, 'paused', false]);
-      const resumed = await act(res.body.blast_id, 'resume');
+      const resumed = await act(blastId, 'resume');
       assert.equal(resumed.body.data.status, 'queued');
     } finally {
       svc.service.worker!.start();

@@ -159,8 +159,7 @@ describe('console: blasts, end to end in headless Chromium', { skip: !hasChromiu
     const customers = await harness.svc.api.createCustomers(
       Array.from({ length: 40 }, (_, i) => ({ name: `Long ${i}`, phone: mobileNumber(5000 + i), status: 'long' })),
     );
-    const res = await harness.svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', title: 'Long blast' });
-    assert.equal(res.status, 202);
+    const blastId = await harness.svc.api.blastTo(customers, { title: 'Long blast' });
     const page = await harness.newPage({ viewport: DESKTOP });
     await harness.logIn(page);
     // The home page follows an unfinished blast live: its progress moves without a reload.
@@ -176,7 +175,7 @@ describe('console: blasts, end to end in headless Chromium', { skip: !hasChromiu
 
     await page.getByRole('button', { name: 'Pause' }).click();
     await state.filter({ hasText: 'Paused' }).waitFor();
-    assert.equal((await harness.svc.api.get(`/api/v1/whatsapp/blast/${res.body.blast_id}`)).body.data.status, 'paused');
+    assert.equal((await harness.svc.api.get(`/api/v1/whatsapp/blast/${blastId}`)).body.data.status, 'paused');
     assert.equal(await page.getByRole('button', { name: 'Pause' }).count(), 0, 'no pause button on a paused blast');
     await harness.screenshot(page, 'paused');
 
@@ -187,11 +186,11 @@ describe('console: blasts, end to end in headless Chromium', { skip: !hasChromiu
     await page.getByRole('button', { name: 'Cancel blast' }).click();
     await page.getByRole('alertdialog').waitFor();
     await page.getByRole('button', { name: 'No, keep it' }).click();
-    assert.notEqual((await harness.svc.api.get(`/api/v1/whatsapp/blast/${res.body.blast_id}`)).body.data.status, 'cancelled');
+    assert.notEqual((await harness.svc.api.get(`/api/v1/whatsapp/blast/${blastId}`)).body.data.status, 'cancelled');
     await page.getByRole('button', { name: 'Cancel blast' }).click();
     await page.getByRole('button', { name: 'Yes, cancel the blast' }).click();
     await state.filter({ hasText: 'Cancelled' }).waitFor();
-    assert.equal((await harness.svc.api.get(`/api/v1/whatsapp/blast/${res.body.blast_id}`)).body.data.status, 'cancelled');
+    assert.equal((await harness.svc.api.get(`/api/v1/whatsapp/blast/${blastId}`)).body.data.status, 'cancelled');
     assert.equal(await page.getByRole('button', { name: /Pause|Resume|Cancel blast/ }).count(), 0, 'a cancelled blast offers no action');
     assert.deepEqual(harness.problems, []);
   });

@@ -40,9 +40,8 @@ describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE 
     const from = svc.logs.length;
     try {
       const customers = await svc.api.createCustomers(Array.from({ length: count }, (_, i) => ({ name: `C${firstPhone + i}`, phone: mobileNumber(firstPhone + i) })));
-      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', ...extra });
-      assert.equal(res.status, 202, JSON.stringify(res.body));
-      const blast = await svc.api.waitForBlast(res.body.blast_id);
+      const blastId = await svc.api.blastTo(customers, extra);
+      const blast = await svc.api.waitForBlast(blastId);
       assert.ok((await injected()) >= 3, 'both conflicts were raised');
       assert.deepEqual([blast.status, blast.sent_count, blast.failed_count, blast.pending_count], ['completed', count, 0, 0]);
       const logs = await svc.api.allLogs(blast.id);
@@ -91,8 +90,7 @@ describe('a transaction rolled back by a conflict (PostgreSQL)', { skip: ENGINE 
     const from = svc.logs.length;
     try {
       const customers = await svc.api.createCustomers([{ name: 'Unlucky', phone: mobileNumber(7500) }]);
-      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-      assert.equal(res.status, 202, JSON.stringify(res.body));
+      await svc.api.blastTo(customers);
       const gaveUp = await waitFor(async () => svc.logs.slice(from).find((line) => line.includes('rolled back by a conflict every time; giving up')), 10_000, 'the give-up');
       assert.deepEqual([JSON.parse(gaveUp).level, JSON.parse(gaveUp).attempts, JSON.parse(gaveUp).code], [50, 6, '40P01']);
       const retries = svc.logs.slice(from).filter((line) => line.includes('transaction rolled back by a conflict; running it again'));

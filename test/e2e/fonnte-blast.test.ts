@@ -122,8 +122,8 @@ describe('end to end through a fake Fonnte over real HTTP', () => {
       return undefined;
     };
     try {
-      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-      const blast = await svc.api.waitForBlast(res.body.blast_id);
+      const blastId = await svc.api.blastTo(customers);
+      const blast = await svc.api.waitForBlast(blastId);
       assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 2, 1]);
       const logs = await svc.api.allLogs(blast.id);
       const row = (n: string) => logs.find((l) => l.phone_number === n);
@@ -162,8 +162,7 @@ describe('an account-level failure (bad token) stops the sending number, not the
   it('stops after the first attempt with the reason visible, and resumes when the token is fixed', async () => {
     const svc = await startWithFake(fake);
     const customers = await svc.api.createCustomers([0, 1, 2, 3, 4].map((i) => ({ name: `T${i}`, phone: mobileNumber(500 + i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blastId = res.body.blast_id as number;
+    const blastId = await svc.api.blastTo(customers);
     const stopped = await svc.api.waitForBlast(blastId, (b) => b.waiting !== null);
     assert.equal(stopped.waiting.reason, 'no_sender');
     assert.equal(stopped.waiting.message, 'every sender is paused: default (fonnte: token invalid)');
@@ -205,8 +204,8 @@ describe('rate limits', () => {
     const customers = await svc.api.createCustomers([0, 1].map((i) => ({ name: `L${i}`, phone: mobileNumber(600 + i) })));
     let limited = false;
     fake.behaviour = () => (limited ? undefined : ((limited = true), { http: 429, headers: { 'retry-after': '1' } }));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blast = await svc.api.waitForBlast(res.body.blast_id);
+    const blastId = await svc.api.blastTo(customers);
+    const blast = await svc.api.waitForBlast(blastId);
     assert.deepEqual([blast.status, blast.sent_count], ['completed', 2]);
     const [first, second] = fake.requests;
     assert.ok(second!.at - first!.at >= 1000, `waited ${second!.at - first!.at} ms after a 429 with Retry-After: 1`);

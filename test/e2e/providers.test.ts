@@ -96,8 +96,8 @@ for (const harness of harnesses) {
       const before = h.sends();
       const customers = await svc.api.createCustomers([0, 1, 2].map((i) => ({ name: `A${i}`, phone: mobileNumber(800 + offset + i) })));
       offset += 3;
-      const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-      const stopped = await svc.api.waitForBlast(res.body.blast_id, (b) => b.waiting !== null);
+      const blastId = await svc.api.blastTo(customers);
+      const stopped = await svc.api.waitForBlast(blastId, (b) => b.waiting !== null);
       assert.equal(stopped.waiting.reason, 'no_sender');
       assert.match(stopped.waiting.message, new RegExp(`^every sender is paused: default \\(${harness.provider}`));
       await new Promise((r) => setTimeout(r, 200));

@@ -58,7 +58,7 @@ describe('outbound webhooks across a killed worker', () => {
     const victim = start('worker');
     await victim.waitForLine(/worker started/);
     const customers = await api.createCustomers(Array.from({ length: 12 }, (_, i) => ({ name: `K${i}`, phone: mobileNumber(300 + i) })));
-    const blastId = (await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' })).body.blast_id;
+    const blastId = await api.blastTo(customers);
     await waitFor(async () => (fake.requests.length >= 4 && receiver.requests.length >= 1) || undefined, 20_000, 'sends and a delivery in flight');
     const seen = fake.requests.length;
     await waitFor(async () => fake.requests.length > seen || undefined, 5_000, 'a send in flight');

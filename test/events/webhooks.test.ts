@@ -165,7 +165,7 @@ describe('outbound webhooks: a receiver that is down', () => {
     const port = receiver.port;
     await receiver.close();
     const customers = await svc.api.createCustomers(Array.from({ length: 3 }, (_, i) => ({ name: `D${i}`, phone: mobileNumber(100 + i) })));
-    const blastId = (await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo' })).body.blast_id;
+    const blastId = await svc.api.blastTo(customers, { message: 'Halo' });
     await svc.api.waitForBlast(blastId);
     const failing = await waitFor(async () => {
       const sub = (await svc.api.get(`/api/v1/webhooks/${id}`)).body.data;

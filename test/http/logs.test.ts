@@ -49,9 +49,7 @@ describe('structured logs: request ids, and no secret ever written', () => {
       { name: 'Sari', phone: mobileNumber(2) },
       { name: 'Andi', phone: mobileNumber(3) },
     ]);
-    const blast = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    assert.equal(blast.status, 202, JSON.stringify(blast.body));
-    const done = await svc.api.waitForBlast(blast.body.blast_id);
+    const done = await svc.api.waitForBlast(await svc.api.blastTo(customers));
     assert.deepEqual([done.sent_count, done.failed_count], [1, 2], JSON.stringify(done));
     assert.ok(fake.requests.some((r) => r.headers.authorization === FONNTE_TOKEN), 'the token was really used');
     const webhook = await svc.api.request('POST', `/webhooks/fonnte/${WEBHOOK_TOKEN}`, { id: '1', state: 'read' }, { auth: false });

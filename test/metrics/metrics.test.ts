@@ -47,9 +47,8 @@ describe('GET /metrics after a blast through the log gateway (open: no METRICS_T
       { name: 'Andi', phone: mobileNumber(3) },
       { name: 'Kantor', phone: '021 1234 5678' },
     ]);
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    assert.equal(res.status, 202);
-    const blast = await svc.api.waitForBlast(res.body.blast_id);
+    const blastId = await svc.api.blastTo(customers);
+    const blast = await svc.api.waitForBlast(blastId);
     assert.equal(blast.sent_count, 3);
   });
   after(() => svc.stop());
@@ -93,8 +92,8 @@ describe('GET /metrics with METRICS_TOKEN, mid-blast; and a worker-only process 
     // One send, then a minute's pause: the blast stays processing with two recipients queued.
     svc = await startTestService({ METRICS_TOKEN, SEND_DELAY_MIN_MS: '60000', SEND_DELAY_MAX_MS: '60000' });
     const customers = await svc.api.createCustomers([1, 2, 3].map((i) => ({ name: `C${i}`, phone: mobileNumber(i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    await svc.api.waitForBlast(res.body.blast_id, (b) => b.sent_count === 1);
+    const blastId = await svc.api.blastTo(customers);
+    await svc.api.waitForBlast(blastId, (b) => b.sent_count === 1);
     worker = await startTestService({ ROLE: 'worker', METRICS_PORT: '0', METRICS_TOKEN, SEND_DELAY_MIN_MS: '60000', SEND_DELAY_MAX_MS: '60000' }, svc.db);
   });
   after(async () => {
@@ -147,8 +146,8 @@ describe('outcomes other than sent, through a fake Fonnte', () => {
     });
     svc = await startTestService({ WA_GATEWAY: 'fonnte', FONNTE_TOKEN: 'fonnte-metrics-token', FONNTE_BASE_URL: fake.url, GATEWAY_TIMEOUT_MS: '1000', MAX_SEND_ATTEMPTS: '2' });
     const customers = await svc.api.createCustomers([1, 2, 3, 4].map((i) => ({ name: `C${i}`, phone: mobileNumber(i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    await svc.api.waitForBlast(res.body.blast_id);
+    const blastId = await svc.api.blastTo(customers);
+    await svc.api.waitForBlast(blastId);
   });
   after(async () => {
     await svc.stop();

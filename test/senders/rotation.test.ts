@@ -28,9 +28,7 @@ async function addSender(svc: TestService, fake: FakeFonnte, i: number, extra: R
 function createBlast(svc: TestService, offset: number, count: number, extra: Record<string, unknown> = {}) {
   return (async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: count }, (_, i) => ({ name: `R${offset + i}`, phone: mobileNumber(offset + i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', ...extra });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
-    return res.body.blast_id as number;
+    return svc.api.blastTo(customers, extra);
   })();
 }
 

@@ -24,8 +24,8 @@ describe('delivery receipts and opt-out through the Fonnte webhook', () => {
 
   async function sentBlast(count: number, offset: number) {
     const customers = await svc.api.createCustomers(Array.from({ length: count }, (_, i) => ({ name: `C${i}`, phone: mobileNumber(offset + i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blast = await svc.api.waitForBlast(res.body.blast_id);
+    const blastId = await svc.api.blastTo(customers);
+    const blast = await svc.api.waitForBlast(blastId);
     return { blast, logs: await svc.api.allLogs(blast.id), customers };
   }
 

@@ -50,8 +50,7 @@ describe('worker: a commit that fails', () => {
 
   it('lets its sends in flight end before the number is taken again: never more than max_in_flight at the provider', async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: 20 }, (_, i) => ({ name: `C${i}`, phone: mobileNumber(7100 + i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await svc.api.blastTo(customers);
     const sends = () => fake.requests.filter((r) => r.path.endsWith('/messages')).length;
     for (const deadline = Date.now() + 10_000; sends() < 4 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
     assert.equal(sends(), 4);
@@ -94,10 +93,9 @@ describe('worker: a commit that fails hands back the recipients it claimed and n
 
   it('only recipients that were sent to end "delivery unknown"; each is sent once', async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: 4 }, (_, i) => ({ name: `U${i}`, phone: mobileNumber(7200 + i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const blastId = await svc.api.blastTo(customers);
     // Every send's outcome is refused, so each ends "delivery unknown" by the recovery; the blast then fails.
-    const blast = await svc.api.waitForBlast(res.body.blast_id, undefined, 40_000);
+    const blast = await svc.api.waitForBlast(blastId, undefined, 40_000);
     const received = fake.requests.filter((r) => r.path.endsWith('/messages')).map((r) => String(r.json?.to));
     assert.equal(new Set(received).size, received.length, `nobody sent twice: ${received.join()}`);
     const logs = await svc.api.allLogs(blast.id);

@@ -151,11 +151,11 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     fake.requests.length = 0;
     fake.latencyMs = 20;
     const customers = await api.createCustomers(Array.from({ length: 150 }, (_, i) => ({ name: `R${i}`, phone: mobileNumber(1000 + i) })));
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    const blastId = await api.blastTo(customers);
     await waitFor(async () => fake.requests.length >= 50 || undefined, 30_000, '50 sends');
     await cluster.restart();
 
-    const blast = await api.waitForBlast(res.body.blast_id, undefined, 60_000);
+    const blast = await api.waitForBlast(blastId, undefined, 60_000);
     const logs = await api.allLogs(blast.id);
     const targets = fake.requests.map((r) => r.form.target);
     assert.equal(new Set(targets).size, targets.length, 'a recipient was sent twice');

@@ -18,8 +18,7 @@ describe('outcomes written after the recovery, claims handed back by owner', () 
 
   async function claimedBlast(size: number, owner: string, now: number) {
     const customers = await svc.api.createCustomers(Array.from({ length: size }, (_, i) => ({ name: `L${i}`, phone: mobileNumber(Math.floor(Math.random() * 1e7) + i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blastId = res.body.blast_id as number;
+    const blastId = await svc.api.blastTo(customers);
     const { database } = svc.service;
     await expandNextBlast(database, now);
     const [sender] = await queue.existingSenders(database.db);

@@ -50,8 +50,8 @@ describe('separate worker processes against one database', () => {
     fake.latencyMs = 30;
 
     const customers = await api.createCustomers(Array.from({ length: 24 }, (_, i) => ({ name: `W${i}`, phone: mobileNumber(i) })));
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blast = await api.waitForBlast(res.body.blast_id, undefined, 30_000);
+    const blastId = await api.blastTo(customers);
+    const blast = await api.waitForBlast(blastId, undefined, 30_000);
 
     assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 24, 0]);
     const targets = fake.requests.map((r) => r.form.target);
@@ -78,8 +78,7 @@ describe('separate worker processes against one database', () => {
     await victim.waitForLine(/worker started/);
 
     const customers = await api.createCustomers(Array.from({ length: 20 }, (_, i) => ({ name: `K${i}`, phone: mobileNumber(100 + i) })));
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blastId = res.body.blast_id as number;
+    const blastId = await api.blastTo(customers);
     await waitFor(async () => fake.requests.length >= 5 || undefined, 20_000, 'five sends');
     // Kill right after a request arrives: it is in flight, as the fake answers after 150 ms.
     const seen = fake.requests.length;
@@ -118,19 +117,19 @@ describe('separate worker processes against one database', () => {
     const worker = start({ ROLE: 'worker' });
     await worker.waitForLine(/worker started/);
     const customers = await api.createCustomers(Array.from({ length: 5 }, (_, i) => ({ name: `S${i}`, phone: mobileNumber(200 + i) })));
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
+    const blastId = await api.blastTo(customers);
     await waitFor(async () => fake.requests.length >= 1 || undefined, 10_000, 'a request in flight');
     worker.child.kill('SIGTERM');
     assert.equal(await worker.exited, 0);
 
-    const logs = await api.allLogs(res.body.blast_id);
+    const logs = await api.allLogs(blastId);
     const inFlight = logs.find((l) => l.phone_number === fake.requests[0]!.form.target);
     assert.equal(inFlight.status, 'sent', 'the send in flight at SIGTERM was recorded, not lost');
     assert.equal(logs.filter((l) => l.status === 'sending').length, 0, 'nothing left claimed');
     assert.equal(logs.filter((l) => l.status === 'sent').length, fake.requests.length);
     assert.ok(logs.some((l) => l.status === 'pending'), 'the rest waits for the next worker');
     // Leave nothing for the next test's workers to send.
-    assert.equal((await api.post(`/api/v1/whatsapp/blast/${res.body.blast_id}/cancel`)).status, 200);
+    assert.equal((await api.post(`/api/v1/whatsapp/blast/${blastId}/cancel`)).status, 200);
     apiProc.child.kill('SIGTERM');
     assert.equal(await apiProc.exited, 0);
   });

@@ -45,9 +45,7 @@ describe('a number\'s rate across worker processes', () => {
   };
   async function blastTo(api: Api, count: number, first: number): Promise<number> {
     const customers = await api.createCustomers(Array.from({ length: count }, (_, i) => ({ name: `R${i}`, phone: mobileNumber(first + i) })));
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
-    return res.body.blast_id as number;
+    return api.blastTo(customers);
   }
   const stopAll = async (list: ServiceProcess[]) => {
     list.forEach((p) => p.child.kill('SIGTERM'));

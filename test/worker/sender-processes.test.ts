@@ -46,8 +46,8 @@ describe('senders across worker processes', () => {
       assert.equal(res.status, 201, JSON.stringify(res.body));
     }
     const customers = await api.createCustomers(Array.from({ length: 30 }, (_, i) => ({ name: `P${i}`, phone: mobileNumber(i) })));
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blast = await api.waitForBlast(res.body.blast_id, undefined, 60_000);
+    const blastId = await api.blastTo(customers);
+    const blast = await api.waitForBlast(blastId, undefined, 60_000);
     assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 30, 0]);
 
     const targets = fakes.flatMap((f) => f.requests.map((r) => r.form.target));

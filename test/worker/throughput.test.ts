@@ -43,14 +43,13 @@ describe('worker: throughput errors slow the number down, never fail anyone', ()
 
       it('everyone is sent once, no attempt is spent, the slowdown shows and goes away', async () => {
         const customers = await svc.api.createCustomers(Array.from({ length: 120 }, (_, i) => ({ name: `T${i}`, phone: mobileNumber(3000 + i) })));
-        const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-        assert.equal(res.status, 202, JSON.stringify(res.body));
+        const blastId = await svc.api.blastTo(customers);
         const sender = async () => ((await svc.api.get('/api/v1/senders')).body.data as any[]).find((s) => s.source === 'environment');
         // Shown while it lasts: the rate and the requests in flight in effect, both lower.
         let slowed = await sender();
         for (const deadline = Date.now() + 10_000; slowed.slowed_down === null && Date.now() < deadline; slowed = await sender()) await new Promise((r) => setTimeout(r, 10));
         assert.ok(slowed.slowed_down?.max_per_second < 100 && slowed.slowed_down?.max_in_flight < 8, JSON.stringify(slowed.slowed_down));
-        const blast = await svc.api.waitForBlast(res.body.blast_id, undefined, 60_000);
+        const blast = await svc.api.waitForBlast(blastId, undefined, 60_000);
         assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 120, 0]);
 
         const refused = fake.requests.filter((r) => r.at < tooFastUntil!).length;
@@ -59,7 +58,7 @@ describe('worker: throughput errors slow the number down, never fail anyone', ()
         assert.equal(accepted.length, 120);
         assert.equal(new Set(accepted).size, 120, 'a recipient was sent twice');
         // Released untried: the throughput errors spent none of their attempts.
-        const logs = await svc.service.database.db.selectFrom('whatsapp_blast_logs').select(['attempts', 'error_message']).where('blast_id', '=', res.body.blast_id).execute();
+        const logs = await svc.service.database.db.selectFrom('whatsapp_blast_logs').select(['attempts', 'error_message']).where('blast_id', '=', blastId).execute();
         assert.deepEqual([...new Set(logs.map((l) => Number(l.attempts)))], [1]);
         assert.ok(logs.every((l) => l.error_message === null));
         assert.ok(svc.logs.some((l) => l.includes('provider throughput limit: the number slows down')));

@@ -89,8 +89,7 @@ describe('worker: sending, counters, pacing and recovery', () => {
     const customers = await svc.api.createCustomers([0, 1, 2].map((i) => ({ name: `Dead ${i}`, phone: mobileNumber(700 + i) })));
     // A blast whose worker "died": resolved and claimed by an owner that no longer exists, lease long gone.
     const { db } = svc.service.database;
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blastId = res.body.blast_id as number;
+    const blastId = await svc.api.blastTo(customers);
     // Let the real worker resolve it and send; then rewind one sent row into a dead worker's claim.
     await svc.api.waitForBlast(blastId);
     const [victim] = await db.selectFrom('whatsapp_blast_logs').select('id').where('blast_id', '=', blastId).orderBy('id').limit(1).execute();
@@ -114,8 +113,8 @@ describe('worker: pacing holds across lanes competing for one number', () => {
 
   it('never sends two messages from the number closer than the minimum pause', async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: 12 }, (_, i) => ({ name: `P${i}`, phone: mobileNumber(i) })));
-    const res = await svc.api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}' });
-    const blast = await svc.api.waitForBlast(res.body.blast_id, undefined, 30_000);
+    const blastId = await svc.api.blastTo(customers);
+    const blast = await svc.api.waitForBlast(blastId, undefined, 30_000);
     assert.equal(blast.sent_count, 12);
     const times = (await svc.api.allLogs(blast.id)).map((l) => Date.parse(l.sent_at)).sort((a, b) => a - b);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
