@@ -18,6 +18,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly #messages: Counter<'outcome' | 'provider' | 'sender'>;
   readonly #sendDuration: Histogram<'provider'>;
+  readonly #sharedCommitLanes: Histogram;
 
   constructor(db: Kysely<DB>) {
     collectDefaultMetrics({ register: this.registry });
@@ -33,6 +34,13 @@ export class Metrics {
       labelNames: ['provider'],
       // From a fast local gateway to the default 15 s gateway time-out.
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 30],
+      registers: [this.registry],
+    });
+    this.#sharedCommitLanes = new Histogram({
+      name: 'whatsapp_blast_shared_commit_lanes',
+      help: "Sending lanes (numbers) of one blast whose outcomes and next claims one shared commit recorded: how well this process's commits are batched.",
+      // One lane alone up to 64 together (a process runs WORKER_CONCURRENCY lanes, 4 by default).
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers: [this.registry],
     });
     new Gauge({
@@ -64,6 +72,11 @@ export class Metrics {
 
   recordMessages(outcome: MessageOutcome, labels: { provider: string; sender: string }, count = 1): void {
     if (count > 0) this.#messages.inc({ ...labels, outcome }, count);
+  }
+
+  /** A shared commit of `lanes` lanes ended (called once it has, like recordOutcomes). */
+  recordSharedCommit(lanes: number): void {
+    this.#sharedCommitLanes.observe(lanes);
   }
 
   /** Times one gateway call, whether it resolves or throws. */

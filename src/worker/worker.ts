@@ -10,7 +10,7 @@ import type { LeasedSender } from './queue.repository.js';
 import type { RetrySettings } from './retry-policy.js';
 import { randomPauseMs } from './retry-policy.js';
 import { SenderRun } from './sender-run.js';
-import { SharedStatement } from './shared-statement.js';
+import { SharedStatement, type LanesCommit } from './shared-statement.js';
 import { recordAndClaimAtOnce } from './one-statement-commit.js';
 import { recordAndClaimMerged } from './merged-commit.js';
 import { pacingOf, type EnvironmentPacing } from '../senders/pacing.js';
@@ -75,10 +75,14 @@ export class Worker {
     this.#deps = deps;
     const { database } = deps;
     const { prepared } = database;
-    this.#sharedStatement = new SharedStatement(
-      prepared ? (now, lanes) => recordAndClaimAtOnce(prepared, { now, lanes }) : (now, lanes) => database.sharedCommit((trx) => recordAndClaimMerged(trx, { now, lanes })),
-      deps.clock,
-    );
+    const commitLanes: LanesCommit = prepared
+      ? (now, lanes) => recordAndClaimAtOnce(prepared, { now, lanes })
+      : (now, lanes) => database.sharedCommit((trx) => recordAndClaimMerged(trx, { now, lanes }));
+    this.#sharedStatement = new SharedStatement(async (now, lanes) => {
+      const committed = await commitLanes(now, lanes);
+      deps.metrics?.recordSharedCommit(lanes.length);
+      return committed;
+    }, deps.clock);
     // A window sends for at most one gateway time-out, and its last send may take one more.
     this.#leaseMs = 2 * deps.settings.gatewayTimeoutMs + 5_000;
   }

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { assertError, mobileNumber, startTestService, type TestService } from '../helpers.js';
 import { startFakeFonnte, type FakeFonnte } from '../fakes/fonnte-fake.js';
 
@@ -162,5 +163,51 @@ describe('outcomes other than sent, through a fake Fonnte', () => {
       { sent: 1, failed: 2, retry: 1, unknown: 1 },
     );
     assert.equal(valueOf(samples, 'whatsapp_blast_send_duration_seconds_count', { provider: 'fonnte' }), 5);
+  });
+});
+
+/**
+ * Four numbers (the environment's log gateway and three Fonnte numbers on fakes answering in
+ * 5 ms, no pause) send one blast side by side, a lane each: their usual commits share one commit
+ * per turn (worker/shared-statement.ts), which the histogram shows.
+ */
+describe('GET /metrics: the lanes of one blast commit together', () => {
+  let svc: TestService;
+  let fakes: FakeFonnte[];
+  const RECIPIENTS = 120;
+  before(async () => {
+    fakes = await Promise.all([0, 1, 2].map((i) => startFakeFonnte({ token: `shared-commit-${i}-token`, latencyMs: 5 })));
+    svc = await startTestService({ SECRET_KEY: randomBytes(32).toString('hex'), WORKER_CONCURRENCY: '4' });
+    for (const [i, fake] of fakes.entries()) {
+      const res = await svc.api.post('/api/v1/senders', {
+        provider: 'fonnte',
+        display_number: mobileNumber(9200 + i),
+        credentials: { FONNTE_TOKEN: fake.token, FONNTE_BASE_URL: fake.url },
+        pause_min_ms: 0,
+        pause_max_ms: 0,
+      });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    }
+    const customers = await svc.api.createCustomers(Array.from({ length: RECIPIENTS }, (_, i) => ({ name: `S${i}`, phone: mobileNumber(9300 + i) })));
+    const blast = await svc.api.waitForBlast(await svc.api.blastTo(customers), undefined, 60_000);
+    assert.deepEqual([blast.status, blast.sent_count], ['completed', RECIPIENTS]);
+    assert.ok(fakes.every((f) => f.requests.length > 0), 'every Fonnte number sent');
+  });
+  after(async () => {
+    await svc.stop();
+    await Promise.all(fakes.map((f) => f.close()));
+  });
+
+  it('counts the shared commits and the lanes each carried: several at once when numbers send side by side', async () => {
+    const { samples } = await scrape(svc.url);
+    const commits = valueOf(samples, 'whatsapp_blast_shared_commit_lanes_count') ?? 0;
+    const lanes = valueOf(samples, 'whatsapp_blast_shared_commit_lanes_sum') ?? 0;
+    const alone = valueOf(samples, 'whatsapp_blast_shared_commit_lanes_bucket', { le: '1' }) ?? 0;
+    assert.ok(commits > 0, 'the lanes took the shared path');
+    assert.ok(alone < commits, `${commits} shared commits, ${alone} of them of one lane`);
+    assert.ok(lanes > commits, `${lanes} lanes in ${commits} commits`);
+    assert.equal(valueOf(samples, 'whatsapp_blast_shared_commit_lanes_bucket', { le: '+Inf' }), commits);
+    // Never more lanes in one commit than the process runs.
+    assert.equal(valueOf(samples, 'whatsapp_blast_shared_commit_lanes_bucket', { le: '4' }), commits);
   });
 });
