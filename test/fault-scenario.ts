@@ -140,15 +140,7 @@ export async function runFaultScenario(plan: FaultPlan): Promise<FaultReport> {
     const api = new Api(await apiUrlOf(apiProc, STARTUP_MS));
     await api.login();
     for (let i = 0; i < plan.senders; i++) {
-      const res = await api.post('/api/v1/senders', {
-        name: `faults ${i}`,
-        provider: 'fonnte',
-        display_number: `0812${String(7_000_000 + i).padStart(8, '0')}`,
-        credentials: { FONNTE_TOKEN: TOKEN, FONNTE_BASE_URL: gateway.fake.url },
-        pause_min_ms: 1,
-        pause_max_ms: 2,
-      });
-      if (res.status !== 201) throw new Error(`sender rejected: ${res.status} ${JSON.stringify(res.body)}`);
+      await api.addFonnteSender({ token: TOKEN, url: gateway.fake.url }, `0812${String(7_000_000 + i).padStart(8, '0')}`, { name: `faults ${i}`, pause_min_ms: 1, pause_max_ms: 2 });
     }
     for (let from = 0; from < plan.recipients; from += 5_000) {
       const batch = Array.from({ length: Math.min(5_000, plan.recipients - from) }, (_, i) => ({ name: `F${from + i}`, phone: mobileNumber(from + i) }));

@@ -203,6 +203,18 @@ export class Api {
     return res.body.data;
   }
 
+  /** Adds a Fonnte number sending through `gateway` (a fake's token and URL) and answers its id; anything but 201 throws. */
+  async addFonnteSender(gateway: { token: string; url: string }, displayNumber: string, extra: Record<string, unknown> = {}): Promise<number> {
+    const res = await this.post('/api/v1/senders', {
+      provider: 'fonnte',
+      display_number: displayNumber,
+      credentials: { FONNTE_TOKEN: gateway.token, FONNTE_BASE_URL: gateway.url },
+      ...extra,
+    });
+    if (res.status !== 201) throw new Error(`sender refused: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data.id as number;
+  }
+
   /** POSTs a blast to `customers` ("Halo {name}" unless `extra` says otherwise) and answers its id; anything but 202 throws. */
   async blastTo(customers: { id: number }[], extra: Record<string, unknown> = {}): Promise<number> {
     const res = await this.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: customers.map((c) => c.id), message: 'Halo {name}', ...extra });

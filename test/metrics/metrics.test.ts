@@ -178,16 +178,7 @@ describe('GET /metrics: the lanes of one blast commit together', () => {
   before(async () => {
     fakes = await Promise.all([0, 1, 2].map((i) => startFakeFonnte({ token: `shared-commit-${i}-token`, latencyMs: 5 })));
     svc = await startTestService({ SECRET_KEY: randomBytes(32).toString('hex'), WORKER_CONCURRENCY: '4' });
-    for (const [i, fake] of fakes.entries()) {
-      const res = await svc.api.post('/api/v1/senders', {
-        provider: 'fonnte',
-        display_number: mobileNumber(9200 + i),
-        credentials: { FONNTE_TOKEN: fake.token, FONNTE_BASE_URL: fake.url },
-        pause_min_ms: 0,
-        pause_max_ms: 0,
-      });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-    }
+    for (const [i, fake] of fakes.entries()) await svc.api.addFonnteSender(fake, mobileNumber(9200 + i), { pause_min_ms: 0, pause_max_ms: 0 });
     const customers = await svc.api.createCustomers(Array.from({ length: RECIPIENTS }, (_, i) => ({ name: `S${i}`, phone: mobileNumber(9300 + i) })));
     const blast = await svc.api.waitForBlast(await svc.api.blastTo(customers), undefined, 60_000);
     assert.deepEqual([blast.status, blast.sent_count], ['completed', RECIPIENTS]);

@@ -13,16 +13,8 @@ async function startNumbers(count: number, latencyMs = 5): Promise<FakeFonnte[]>
   return Promise.all(Array.from({ length: count }, (_, i) => startFakeFonnte({ token: `token-of-number-${i}-xyz`, latencyMs })));
 }
 
-async function addSender(svc: TestService, fake: FakeFonnte, i: number, extra: Record<string, unknown> = {}, token = fake.token) {
-  const res = await svc.api.post('/api/v1/senders', {
-    name: `Number ${i}`,
-    provider: 'fonnte',
-    display_number: mobileNumber(9000 + i),
-    credentials: { FONNTE_TOKEN: token, FONNTE_BASE_URL: fake.url },
-    ...extra,
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.data.id as number;
+function addSender(svc: TestService, fake: FakeFonnte, i: number, extra: Record<string, unknown> = {}, token = fake.token) {
+  return svc.api.addFonnteSender({ token, url: fake.url }, mobileNumber(9000 + i), { name: `Number ${i}`, ...extra });
 }
 
 function createBlast(svc: TestService, offset: number, count: number, extra: Record<string, unknown> = {}) {

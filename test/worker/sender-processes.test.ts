@@ -35,16 +35,7 @@ describe('senders across worker processes', () => {
     const workers = [start('worker'), start('worker')];
     await Promise.all(workers.map((w) => w.waitForLine(/worker started/)));
 
-    for (const [i, fake] of fakes.entries()) {
-      const res = await api.post('/api/v1/senders', {
-        provider: 'fonnte',
-        display_number: mobileNumber(9100 + i),
-        credentials: { FONNTE_TOKEN: fake.token, FONNTE_BASE_URL: fake.url },
-        pause_min_ms: 100,
-        pause_max_ms: 140,
-      });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-    }
+    for (const [i, fake] of fakes.entries()) await api.addFonnteSender(fake, mobileNumber(9100 + i), { pause_min_ms: 100, pause_max_ms: 140 });
     const customers = await api.createCustomers(Array.from({ length: 30 }, (_, i) => ({ name: `P${i}`, phone: mobileNumber(i) })));
     const blastId = await api.blastTo(customers);
     const blast = await api.waitForBlast(blastId, undefined, 60_000);
