@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
+import { Pacer } from '../src/worker/pacer.js';
 import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
 
 /**
@@ -17,9 +18,8 @@ import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
  *   time), each claimed and its outcome recorded in a table on the engine of the run
  *   (durable-minimum.ts), a slot starting its next request only once the previous outcome in it is
  *   committed: what our crash rule allows at best on that engine, with none of our code.
- * - `paced` (the rate bench's reference): one number's sends started on the schedule our pacer
- *   keeps for `pace.perSecond` with its margin, `concurrency` at most in flight, no queue and no
- *   database; writes when it started each send to `pace.startsFile` (JSON `[recipient, hrtime ms]`
+ * - `paced` (the rate bench's reference): one number's sends started when our own Pacer allows
+ *   for `pace.perSecond`, `concurrency` at most in flight, no queue and no database; writes when it started each send to `pace.startsFile` (JSON `[recipient, hrtime ms]`
  *   pairs: the clock of the fake's arrivals).
  *
  * Started as `node --import tsx bench/throughput-peer.ts '<json options>'`; prints one line
@@ -39,8 +39,8 @@ interface PeerOptions {
   prefix?: string;
   /** `durable`: where its table goes. */
   database?: MinimumDatabase;
-  /** `paced`: the limit per second, the margin added to every window of it (src/worker/pacer.ts), and the file for the starts. */
-  pace?: { perSecond: number; marginMs: number; startsFile: string };
+  /** `paced`: the limit per second, and the file for the starts. */
+  pace?: { perSecond: number; startsFile: string };
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PeerOptions;
@@ -72,9 +72,14 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-/** Connections opened, code paths compiled; the fake is reset after it, so none of it counts. */
-async function warmUp(): Promise<void> {
-  for (let i = 0; i < 500; i++) await send(options.numbers[0]!, 1_000_000_000 + i);
+/** Connections opened (`parallel` of them), code paths compiled; the fake is reset after it, so none of it counts. */
+async function warmUp(parallel = 1): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < 500) await send(options.numbers[0]!, 1_000_000_000 + next++);
+    }),
+  );
   await request(`${new URL(options.baseUrl).origin}/__reset`, { method: 'POST', dispatcher: agent }).then((r) => r.body.text());
 }
 
@@ -95,32 +100,37 @@ async function bare(): Promise<{ cpuMs: number }> {
 const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
- * Starts send i at its slot on a schedule `(1000 + margin) / perSecond` ms apart and never less
- * than `1000 + margin` ms after send i − perSecond (a timer may fire late; the next starts then
- * keep their slots, as our pacer's do), with at most `concurrency` in flight. Every one-second
- * window of its starts holds `perSecond` or fewer by construction, so whatever more the fake
- * counts in a window is how requests reach it on this machine, not any sender's code.
+ * Starts each send when our own Pacer (src/worker/pacer.ts: the spacing with its margin, the
+ * window rule, late starts made up half a spacing apart) allows it, on the monotonic clock, with
+ * at most `concurrency` in flight. No one-second window of its starts holds more than
+ * `perSecond`, so whatever more the fake counts in a window is how requests reach it on this
+ * machine, not any sender's code.
  */
 async function paced(): Promise<{ cpuMs: number }> {
   const number = options.numbers[0]!;
-  const { perSecond, marginMs, startsFile } = options.pace!;
-  const windowMs = 1000 + marginMs;
-  await warmUp();
+  const { perSecond, startsFile } = options.pace!;
+  // Every connection the run will use is open before it: none is opened in the measured part.
+  await warmUp(options.concurrency);
   const before = cpuMs();
+  const pacer = new Pacer(
+    { maxInFlight: options.concurrency, maxPerSecond: perSecond, pauseMinMs: 0, pauseMaxMs: 0 },
+    { nextStartAt: Math.ceil(monotonicMs()) + 100, slowdown: 0, slowdownAt: null },
+  );
   const starts: [string, number][] = [];
   const sends: Promise<unknown>[] = [];
   let inFlight = 0;
   let slotFreed: (() => void) | undefined;
-  const first = monotonicMs() + 100;
   for (let i = 0; i < options.count; i++) {
     while (inFlight >= options.concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
-    const due = Math.max(first + (i * windowMs) / perSecond, i >= perSecond ? starts[i - perSecond]![1] + windowMs : 0);
-    while (monotonicMs() < due) await sleep(Math.max(1, Math.ceil(due - monotonicMs())));
-    starts.push([recipient(i), monotonicMs()]);
+    while (monotonicMs() < pacer.nextStartAt) await sleep(Math.max(1, Math.ceil(pacer.nextStartAt - monotonicMs())));
+    const at = monotonicMs();
+    pacer.started(at);
+    starts.push([recipient(i), at]);
     inFlight++;
     sends.push(
       send(number, i).finally(() => {
         inFlight--;
+        pacer.ended(monotonicMs());
         slotFreed?.();
       }),
     );
