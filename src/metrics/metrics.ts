@@ -38,9 +38,9 @@ export class Metrics {
     });
     this.#sharedCommitLanes = new Histogram({
       name: 'whatsapp_blast_shared_commit_lanes',
-      help: "Sending lanes (numbers) of one blast whose outcomes and next claims one shared commit recorded: how well this process's commits are batched.",
-      // One lane alone up to 64 together (a process runs WORKER_CONCURRENCY lanes, 4 by default).
-      buckets: [1, 2, 4, 8, 16, 32, 64],
+      help: 'Lanes (sending numbers) of one blast recorded together by one shared commit of this process.',
+      // One lane alone up to the most a process may run (WORKER_CONCURRENCY ≤ 256, 4 by default).
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers: [this.registry],
     });
     new Gauge({
@@ -74,7 +74,7 @@ export class Metrics {
     if (count > 0) this.#messages.inc({ ...labels, outcome }, count);
   }
 
-  /** A shared commit of `lanes` lanes ended (called once it has, like recordOutcomes). */
+  /** A shared commit of `lanes` lanes succeeded (called once it has, like recordOutcomes). */
   recordSharedCommit(lanes: number): void {
     this.#sharedCommitLanes.observe(lanes);
   }
