@@ -81,7 +81,7 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     fake.requests.length = 0;
     fake.latencyMs = 1500; // the request is in flight while the server goes down
     const [customer] = await api.createCustomers([{ name: 'Outage', phone: mobileNumber(1) }]);
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: [customer!.id], message: 'Halo {name}' });
+    const blastId = await api.blastTo([customer!]);
     await waitFor(async () => fake.requests.length >= 1 || undefined, 10_000, 'the send to reach the gateway');
     await cluster.stop();
     // The gateway answers 200 with a message id while nothing can be written.
@@ -91,7 +91,7 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     assert.ok(alive(worker) && alive(apiProc), 'a connection error ended a process');
     await cluster.start();
 
-    const blast = await api.waitForBlast(res.body.blast_id, undefined, 30_000);
+    const blast = await api.waitForBlast(blastId, undefined, 30_000);
     assert.deepEqual([blast.status, blast.sent_count, blast.failed_count], ['completed', 1, 0]);
     const [log] = await api.allLogs(blast.id);
     assert.equal(log.status, 'sent', `recorded as ${log.status}: ${log.error_message}`);
@@ -119,7 +119,7 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     fake.requests.length = 0;
     fake.latencyMs = 700; // the request is in flight while the server goes down
     const [customer] = await api.createCustomers([{ name: 'Long outage', phone: mobileNumber(2) }]);
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: [customer!.id], message: 'Halo {name}' });
+    const blastId = await api.blastTo([customer!]);
     await waitFor(async () => fake.requests.length >= 1 || undefined, 10_000, 'the send to reach the gateway');
     const claimedBy = Date.now();
     await cluster.stop();
@@ -128,7 +128,7 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     await new Promise((r) => setTimeout(r, Math.max(0, claimedBy + 8_000 - Date.now())));
     await cluster.start();
 
-    const blast = await api.waitForBlast(res.body.blast_id, undefined, 30_000);
+    const blast = await api.waitForBlast(blastId, undefined, 30_000);
     const [log] = await api.allLogs(blast.id);
     assert.deepEqual([log.status, blast.sent_count, blast.failed_count], ['sent', 1, 0], `recorded as ${log.status}: ${log.error_message}`);
     // Not even for a moment "delivery unknown" (a subscriber would have been told so).
@@ -198,8 +198,8 @@ describe('a PostgreSQL outage', { skip: pgClusterUnavailable() }, () => {
     fake.requests.length = 0;
     fake.latencyMs = 0;
     const [customer] = await api.createCustomers([{ name: 'Late', phone: mobileNumber(5000) }]);
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: [customer!.id], message: 'Halo {name}' });
-    const blast = await api.waitForBlast(res.body.blast_id, undefined, 20_000);
+    const blastId = await api.blastTo([customer!]);
+    const blast = await api.waitForBlast(blastId, undefined, 20_000);
     assert.deepEqual([blast.status, blast.sent_count], ['completed', 1]);
     for (const line of proc.lines) assert.ok(!line.includes(DB_PASSWORD), `a log line shows the database password: ${line}`);
 

@@ -143,13 +143,11 @@ describe('separate worker processes against one database', () => {
     const workers = [start({ ROLE: 'worker', SEND_DELAY_MIN_MS: '0', SEND_DELAY_MAX_MS: '0' }), start({ ROLE: 'worker', SEND_DELAY_MIN_MS: '0', SEND_DELAY_MAX_MS: '0' })];
     await Promise.all(workers.map((w) => w.waitForLine(/worker started/)));
 
-    const ids: number[] = [];
+    const customers: { id: number }[] = [];
     for (let batch = 0; batch < 4; batch++) {
-      const created = await api.createCustomers(Array.from({ length: 500 }, (_, i) => ({ name: `B${batch * 500 + i}`, phone: mobileNumber(10_000 + batch * 500 + i) })));
-      ids.push(...created.map((c) => c.id));
+      customers.push(...(await api.createCustomers(Array.from({ length: 500 }, (_, i) => ({ name: `B${batch * 500 + i}`, phone: mobileNumber(10_000 + batch * 500 + i) })))));
     }
-    const res = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: ids, message: 'Halo {name}' });
-    const blastId = res.body.blast_id as number;
+    const blastId = await api.blastTo(customers);
     const quiet: [number, number][] = [];
     for (let round = 1; round <= 5; round++) {
       await waitFor(async () => fake.requests.length >= round * 250 || undefined, 30_000, `${round * 250} sends`);
@@ -175,13 +173,13 @@ describe('separate worker processes against one database', () => {
     // Cancel mid-blast.
     fake.requests.length = 0;
     const more = await api.createCustomers(Array.from({ length: 400 }, (_, i) => ({ name: `X${i}`, phone: mobileNumber(20_000 + i) })));
-    const second = await api.post('/api/v1/whatsapp/blast', { target_type: 'selected', customer_ids: more.map((c) => c.id), message: 'Halo {name}' });
+    const second = await api.blastTo(more);
     await waitFor(async () => fake.requests.length >= 50 || undefined, 30_000, '50 sends');
-    assert.equal((await api.post(`/api/v1/whatsapp/blast/${second.body.blast_id}/cancel`)).status, 200);
+    assert.equal((await api.post(`/api/v1/whatsapp/blast/${second}/cancel`)).status, 200);
     const cancelAnswered = Date.now();
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(fake.requests.filter((r) => r.at > cancelAnswered).length, 0, 'nothing sent after the cancel answered');
-    const cancelled = (await api.get(`/api/v1/whatsapp/blast/${second.body.blast_id}`)).body.data;
+    const cancelled = (await api.get(`/api/v1/whatsapp/blast/${second}`)).body.data;
     assert.equal(cancelled.status, 'cancelled');
     assert.equal(cancelled.sent_count, fake.requests.length);
     assert.equal(cancelled.sent_count + cancelled.cancelled_count, 400);
