@@ -19,8 +19,9 @@ import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
  *   (durable-minimum.ts), a slot starting its next request only once the previous outcome in it is
  *   committed: what our crash rule allows at best on that engine, with none of our code.
  * - `paced` (the rate bench's reference): one number's sends started when our own Pacer allows
- *   for `pace.perSecond`, `concurrency` at most in flight, no queue and no database; writes when it started each send to `pace.startsFile` (JSON `[recipient, hrtime ms]`
- *   pairs: the clock of the fake's arrivals).
+ *   for `pace.perSecond`, `concurrency` at most in flight, no queue and no database; writes when
+ *   it started each send to `pace.startsFile` (JSON `[recipient, hrtime ms]` pairs: the clock of
+ *   the fake's arrivals).
  *
  * Started as `node --import tsx bench/throughput-peer.ts '<json options>'`; prints one line
  * `result <json>` with its own CPU time for the measured part.
