@@ -47,7 +47,11 @@ export interface Gateway {
   readonly supportsTemplates?: boolean;
   /** Free text is refused by configuration (META_REQUIRE_TEMPLATE): every blast needs a template. */
   readonly requiresTemplate?: boolean;
-  send(message: OutgoingMessage, signal: AbortSignal): Promise<SendResult>;
+  /**
+   * `onSent` is called when the message's request has been written to the provider's connection
+   * (never for other requests, such as a media upload): a rate limit counts from then.
+   */
+  send(message: OutgoingMessage, signal: AbortSignal, onSent?: () => void): Promise<SendResult>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Agent, request, type FormData as UndiciFormData } from 'undici';
+import { Agent, DecoratorHandler, request, type Dispatcher, type FormData as UndiciFormData } from 'undici';
 import { classifyNetworkError } from './gateway.js';
 
 /**
@@ -13,7 +13,28 @@ import { classifyNetworkError } from './gateway.js';
  * most 60 s), so a pooled connection is not reused just as the server drops it: a request
  * lost that way would read as "delivery unknown".
  */
-const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
+const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 }).compose(reportingSent);
+
+/** Dispatch options of a request whose caller wants to know when it was written (postText's `onSent`). */
+interface SentReportingOptions extends Dispatcher.DispatchOptions {
+  onSent?: () => void;
+}
+
+/**
+ * Calls the request's `onSent` once undici has written all of it to its socket: the moment the
+ * provider's rate limit starts to count it, which may be well after the send started (a new
+ * connection's handshake, a busy event loop).
+ */
+function reportingSent(dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] {
+  return (options, handler) => {
+    const { onSent } = options as SentReportingOptions;
+    if (!onSent) return dispatch(options, handler);
+    // DecoratorHandler forwards every handler call to `handler` (its type declares none of them);
+    // onRequestSent is undici's optional hook, called when the last byte is written.
+    const reporting = Object.assign(new DecoratorHandler(handler), { onRequestSent: onSent });
+    return dispatch(options, reporting as Dispatcher.DispatchHandlers);
+  };
+}
 
 export type RequestBody = string | URLSearchParams | FormData;
 
@@ -30,19 +51,22 @@ export interface HttpAnswer {
 /**
  * POSTs `body` and reads the answer as text. A failure before any answer is thrown classified
  * (classifyNetworkError): refused = nothing sent, reset or time-out = delivery unknown. The
- * signal (GATEWAY_TIMEOUT_MS) covers the whole exchange, body included.
+ * signal (GATEWAY_TIMEOUT_MS) covers the whole exchange, body included. `onSent` is called when
+ * the request has been written to the socket (not if it never was).
  */
 export async function postText(
   provider: string,
   url: string,
-  init: { headers: Record<string, string>; body: RequestBody; signal: AbortSignal },
+  init: { headers: Record<string, string>; body: RequestBody; signal: AbortSignal; onSent?: () => void },
 ): Promise<HttpAnswer> {
   const { body, headers } = encode(init.body, init.headers);
   let answer: Awaited<ReturnType<typeof request>>;
   try {
     // The global FormData is Node's own copy of undici's; undici accepts any FormData-like body,
     // only its type declarations differ.
-    answer = await request(url, { method: 'POST', headers, body: body as string | UndiciFormData, signal: init.signal, dispatcher: agent });
+    // onSent rides in the dispatch options to reportingSent (undici hands unknown options on).
+    const options = { method: 'POST' as const, headers, body: body as string | UndiciFormData, signal: init.signal, dispatcher: agent, onSent: init.onSent };
+    answer = await request(url, options);
   } catch (error) {
     throw classifyNetworkError(error, provider);
   }

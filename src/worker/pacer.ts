@@ -32,11 +32,21 @@ export const CATCH_UP_SPACING = 0.5;
 export const WINDOW_MARGIN_MS = 10;
 
 /**
+ * One start as the window rule counts it: from when the send started until its request is
+ * written to the provider's connection, then from that moment (the provider counts arrivals, and
+ * a request may leave well after its start: a new connection's handshake, a busy event loop).
+ */
+export interface StartRecord {
+  at: number;
+}
+
+/**
  * When the sends of one number may start, for the lease holder of that number. Starts follow a
  * fractional schedule (1000 + WINDOW_MARGIN_MS) / maxPerSecond ms apart, so whole-millisecond
  * clocks lose no rate, and under a window rule: with R = maxPerSecond, start i is never earlier
  * than 1000 ms (plus the margin) after start i − R, so no one-second window [t, t+1000) ever
- * holds more than R starts. A start that
+ * holds more than R starts (a start counts from when its request was written, once it was:
+ * StartRecord). A start that
  * comes late (a timer fired late, the lane was recording) keeps its slot: the rate is not lost,
  * the window rule alone holds the next starts back. The schedule is handed to the next lease
  * holder (whatever process) as the sender's `next_send_at` (handOverAt), so the window holds
@@ -49,7 +59,7 @@ export class Pacer {
   /** The earliest next slot, in fractional epoch ms. */
   #next: number;
   /** The latest starts, oldest first: as many as one window may hold. */
-  #recent: number[] = [];
+  #recent: StartRecord[] = [];
   #slowdown: number;
   #slowdownAt: number | undefined;
 
@@ -70,8 +80,8 @@ export class Pacer {
   /** The first whole millisecond at which the next send may start. */
   get nextStartAt(): number {
     const { starts, ms } = this.#window();
-    const windowFloor = starts > 0 && this.#recent.length >= starts ? this.#recent[this.#recent.length - starts]! + ms : -Infinity;
-    const catchUpFloor = (this.#recent.at(-1) ?? -Infinity) + this.spacingMs * CATCH_UP_SPACING;
+    const windowFloor = starts > 0 && this.#recent.length >= starts ? this.#recent[this.#recent.length - starts]!.at + ms : -Infinity;
+    const catchUpFloor = (this.#recent.at(-1)?.at ?? -Infinity) + this.spacingMs * CATCH_UP_SPACING;
     return Math.ceil(Math.max(this.#next, windowFloor, catchUpFloor));
   }
 
@@ -84,7 +94,7 @@ export class Pacer {
     let at = this.nextStartAt;
     const { starts, ms } = this.#window();
     const first = this.#recent.length - starts;
-    for (let k = Math.max(0, -first); k < starts; k++) at = Math.max(at, Math.ceil(this.#recent[first + k]! + ms - k * this.spacingMs));
+    for (let k = Math.max(0, -first); k < starts; k++) at = Math.max(at, Math.ceil(this.#recent[first + k]!.at + ms - k * this.spacingMs));
     return at;
   }
 
@@ -98,14 +108,21 @@ export class Pacer {
     return maxPerSecond > 0 ? (1000 + WINDOW_MARGIN_MS) / maxPerSecond : 0;
   }
 
-  /** A send started at `at` (never before nextStartAt). */
-  started(at: number): void {
+  /** A send started at `at` (never before nextStartAt); tell `sent` when its request was written. */
+  started(at: number): StartRecord {
     const slot = Math.max(this.#next, at - CATCH_UP_MS);
     this.#next = slot + this.spacingMs;
-    this.#recent.push(at);
+    const record = { at };
+    this.#recent.push(record);
     // The rate never rises above the configured one: its window is the longest to remember.
     if (this.#recent.length > Math.max(1, Math.floor(this.pacing.maxPerSecond))) this.#recent.shift();
     if (this.current.maxInFlight > 1 && this.pacing.pauseMaxMs > 0) this.#next = Math.max(this.#next, at + this.#pause());
+    return record;
+  }
+
+  /** The request of the send started as `record` was written at `at`: the window counts it from then. */
+  sent(record: StartRecord, at: number): void {
+    record.at = Math.max(record.at, at);
   }
 
   /** A send ended at `at`. */

@@ -37,9 +37,16 @@ export async function loadWindowBlasts(db: Kysely<DB>, claimed: queue.ClaimedRec
 /**
  * Sends one claimed recipient, or skips it when it can no longer be sent (deleted customer,
  * opted out, a placeholder without a value). Reads nothing from the database (an image's bytes
- * aside, whose failure is a "nothing was sent" failure).
+ * aside, whose failure is a "nothing was sent" failure). `onSent`: the message's request was
+ * written to the provider's connection.
  */
-export async function sendOne(deps: WorkerDeps, sender: SenderGateway, recipient: queue.ClaimedRecipient, blasts: WindowBlasts): Promise<SendResult> {
+export async function sendOne(
+  deps: WorkerDeps,
+  sender: SenderGateway,
+  recipient: queue.ClaimedRecipient,
+  blasts: WindowBlasts,
+  onSent?: () => void,
+): Promise<SendResult> {
   const { database, clock, logger, settings, metrics } = deps;
   const { gateway, secrets } = sender;
   const ref = { id: recipient.id, blastId: recipient.blast_id };
@@ -58,7 +65,7 @@ export async function sendOne(deps: WorkerDeps, sender: SenderGateway, recipient
     image: blast.image_token ? outgoingImage(database, settings.publicBaseUrl, blast.image_token, blast.image_mime!) : undefined,
     reference: String(recipient.id),
   };
-  const send = () => gateway.send(message, AbortSignal.timeout(settings.gatewayTimeoutMs));
+  const send = () => gateway.send(message, AbortSignal.timeout(settings.gatewayTimeoutMs), onSent);
   try {
     const sent = await (metrics ? metrics.timeSend(gateway.provider, send) : send());
     return { outcome: { ...ref, kind: 'sent', providerMessageId: sent.providerMessageId, at: clock.now() }, requested: true };

@@ -218,8 +218,9 @@ export class SenderRun {
     while (this.#queued.length > 0 && this.#flying.size < this.#pacer.current.maxInFlight && this.#pacer.nextStartAt <= now && !this.#mustStopStarting()) {
       const recipient = this.#queued.shift()!;
       this.#flying.add(recipient.id);
-      this.#pacer.started(now);
-      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#blasts).then(
+      const start = this.#pacer.started(now);
+      const { clock } = this.#ctx.deps;
+      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#blasts, () => this.#pacer.sent(start, clock.now())).then(
         (result) => this.#finished(recipient.id, result),
         // sendOne classifies every gateway failure; anything else is a bug, and the send may have happened.
         (error: unknown) => {

@@ -34,8 +34,8 @@ export type FakeSocketAnswer = 'hang' | 'destroy';
 
 export interface FakeServerOptions<R, A> {
   port?: number | undefined;
-  /** The delay before answering, read as each answer is scheduled (tests change it between requests). */
-  latencyMs(): number;
+  /** The delay before answering `request`, read as its answer is scheduled (tests change it between requests). */
+  latencyMs(request: R): number;
   /** The request as the fake records it. */
   decode(base: FakeRequestBase, body: Buffer): R;
   /** The answer to a recorded request; `req` is the raw request, for what `decode` left out. */
@@ -78,7 +78,7 @@ export async function startFakeServer<R, A>(options: FakeServerOptions<R, A>): P
           timers.delete(timer);
           if (answer === 'destroy') req.socket.destroy();
           else if (!res.destroyed) options.write(res, answer, request);
-        }, options.latencyMs());
+        }, options.latencyMs(request));
         timers.add(timer);
       })
       .catch(() => req.socket.destroy());

@@ -54,6 +54,8 @@ export interface FakeMetaOptions {
   phoneNumberId?: string;
   port?: number;
   latencyMs?: number;
+  /** Delay before answering a media upload (default: latencyMs). */
+  uploadLatencyMs?: number;
   behaviour?: FakeMetaBehaviour;
 }
 
@@ -71,6 +73,8 @@ export interface FakeMeta {
   phoneNumberId: string;
   /** Delay before answering, in milliseconds. */
   latencyMs: number;
+  /** Delay before answering a media upload; undefined: latencyMs. */
+  uploadLatencyMs: number | undefined;
   behaviour: FakeMetaBehaviour | undefined;
   close(): Promise<void>;
 }
@@ -94,7 +98,7 @@ const TYPES = new Set(['text', 'image', 'template']);
 export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<FakeMeta> {
   let nextMediaId = 4_490_709_327_384_033n;
   const mediaIds = new Set<string>();
-  const server = await startFakeServer({ port: options.port, latencyMs: () => fake.latencyMs, decode: decodeRequest, decide, write });
+  const server = await startFakeServer({ port: options.port, latencyMs: (request) => (request.path.endsWith('/media') ? (fake.uploadLatencyMs ?? fake.latencyMs) : fake.latencyMs), decode: decodeRequest, decide, write });
 
   /** The test's behaviour first; then Graph's order: path, token, phone number id, body. */
   function decide(request: FakeMetaRequest): FakeMetaAnswer {
@@ -194,6 +198,7 @@ export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<Fake
     accessToken: options.accessToken ?? 'fake-meta-access-token',
     phoneNumberId: options.phoneNumberId ?? '106540352242922',
     latencyMs: options.latencyMs ?? 0,
+    uploadLatencyMs: options.uploadLatencyMs,
     behaviour: options.behaviour,
     close: () => server.close(),
   };

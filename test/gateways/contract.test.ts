@@ -23,8 +23,8 @@ for (const harness of harnesses) {
     });
     after(() => h.close());
 
-    async function failsAs(kind: FailureKind, signal = AbortSignal.timeout(5_000)): Promise<GatewayError> {
-      const error = await h.gateway.send(message(), signal).then(
+    async function failsAs(kind: FailureKind, signal = AbortSignal.timeout(5_000), onSent?: () => void): Promise<GatewayError> {
+      const error = await h.gateway.send(message(), signal, onSent).then(
         () => assert.fail('the send should have failed'),
         (e: unknown) => e,
       );
@@ -70,11 +70,23 @@ for (const harness of harnesses) {
     });
 
     it('retries later when the connection is refused', async () => {
-      const error = await h.unreachable().send(message(), AbortSignal.timeout(5_000)).then(
+      let written = 0;
+      const error = await h.unreachable().send(message(), AbortSignal.timeout(5_000), () => (written += 1)).then(
         () => assert.fail('should fail'),
         (e: unknown) => e as GatewayError,
       );
       assert.equal(error.kind, 'transient');
+      assert.equal(written, 0, 'no request was written, so none may count against the rate');
+    });
+
+    it('says when the request was written, not when it was answered (the moment a rate limit counts)', async () => {
+      h.set('hang');
+      const before = h.sends();
+      const written: number[] = [];
+      await failsAs('unknown_outcome', AbortSignal.timeout(300), () => written.push(h.sends()));
+      // Called once, as the request left: the provider had not read it yet, and never answered it.
+      assert.deepEqual(written, [before]);
+      assert.equal(h.sends(), before + 1);
     });
 
     if (harness.supportsFailureInside200) {

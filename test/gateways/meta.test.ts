@@ -65,6 +65,7 @@ describe('meta gateway against the fake Meta', () => {
     fake.requests.length = 0;
     fake.behaviour = undefined;
     fake.latencyMs = 0;
+    fake.uploadLatencyMs = undefined;
     gateway = gatewayFor(fake.url); // a fresh media cache per test
   });
 
@@ -131,6 +132,15 @@ describe('meta gateway against the fake Meta', () => {
     assert.equal(uploads().length, 1);
     assert.equal(img.loads, 1);
     assert.equal(sends().length, 3);
+  });
+
+  it('says when the message was written, never for the upload before it', async () => {
+    fake.uploadLatencyMs = 150;
+    const seen: { uploads: number; sends: number }[] = [];
+    await gateway.send(message({ image: image('img-token-written') }), AbortSignal.timeout(5_000), () => seen.push({ uploads: uploads().length, sends: sends().length }));
+    // Once, after the upload was answered, as the message left (the fake had not read it yet).
+    assert.deepEqual(seen, [{ uploads: 1, sends: 0 }]);
+    assert.equal(sends().length, 1);
   });
 
   it('uploads different images separately', async () => {

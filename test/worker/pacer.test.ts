@@ -117,6 +117,25 @@ describe('pacer: when one number may start its sends', () => {
     assert.equal(busiestSecond([...ours, ...nextHolder(pacer.handOverAt)]), 80);
   });
 
+  it('a start counts from when its request was written: requests that left late keep the window at the provider', () => {
+    // The first 8 sends wait 300 ms for new connections (a TLS handshake), then leave together;
+    // later ones leave as they start. What the provider counts is when requests left.
+    const writtenAt = (i: number, start: number) => (i < 8 ? start + 300 : start);
+    const run = (toldWhenWritten: boolean) => {
+      const pacer = new Pacer(OFFICIAL, { nextStartAt: 0, slowdown: 0, slowdownAt: null });
+      const written: number[] = [];
+      for (let i = 0; i < 240; i++) {
+        const at = pacer.nextStartAt;
+        const record = pacer.started(at);
+        written.push(writtenAt(i, at));
+        if (toldWhenWritten) pacer.sent(record, writtenAt(i, at));
+      }
+      return written;
+    };
+    assert.ok(busiestSecond(run(false)) > 80, 'counting from the starts lets the late requests crowd one second');
+    assert.equal(busiestSecond(run(true)), 80);
+  });
+
   it('max_per_second 0 is no limit: on a clock that does not move, every start is due at once', () => {
     const pacer = new Pacer({ ...OFFICIAL, maxPerSecond: 0 }, { nextStartAt: 500, slowdown: 0, slowdownAt: null });
     for (let i = 0; i < 10; i++) pacer.started(500);

@@ -31,10 +31,10 @@ export default defineProvider({
       provider: 'fonnte',
       credentialsFingerprint: fingerprint('fonnte', settings.FONNTE_TOKEN, settings.FONNTE_BASE_URL),
       needsPublicImageUrl: true,
-      async send(message, signal) {
+      async send(message, signal, onSent) {
         const form = new URLSearchParams({ target: message.to, message: message.text, countryCode: '0' });
         if (message.image) form.set('url', message.image.url);
-        const response = await postText('fonnte', endpoint, { headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal });
+        const response = await postText('fonnte', endpoint, { headers: { Authorization: settings.FONNTE_TOKEN }, body: form, signal, onSent });
         // Fonnte documents no 4xx of its own: one means a wrong FONNTE_BASE_URL.
         if (!response.ok) throw classifyUnexplainedStatus(response.status, 'fonnte', 'FONNTE_BASE_URL', response.retryAfter);
         const body = parseJsonObject(response.text);

@@ -12,7 +12,8 @@ export default defineProvider({
       provider: 'log',
       credentialsFingerprint: fingerprint('log'),
       needsPublicImageUrl: false,
-      async send(message) {
+      async send(message, _signal, onSent) {
+        onSent?.();
         logger.info({ to: message.to, text: message.text, image: message.image?.url ?? null, template: message.template ?? null }, 'log gateway: would send');
         return { providerMessageId: `log-${randomUUID()}` };
       },

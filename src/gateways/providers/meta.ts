@@ -72,8 +72,8 @@ function createMetaGateway(settings: MetaSettings): Gateway {
   /** image.key → its media id; the promise is cached so concurrent first sends share one upload. */
   const media = new Map<string, { id: Promise<string>; expiresAt: number }>();
 
-  async function call(path: string, init: { headers: Record<string, string>; body: string | FormData }, signal: AbortSignal): Promise<MetaAnswer> {
-    const response = await postText('meta', `${root}/${path}`, { body: init.body, headers: { ...init.headers, Authorization: authorization }, signal });
+  async function call(path: string, init: { headers: Record<string, string>; body: string | FormData }, signal: AbortSignal, onSent?: () => void): Promise<MetaAnswer> {
+    const response = await postText('meta', `${root}/${path}`, { body: init.body, headers: { ...init.headers, Authorization: authorization }, signal, onSent });
     // A body lost mid-read leaves only the status to judge by (a 200 without an id is "unknown").
     return { ok: response.ok, status: response.status, retryAfter: response.retryAfter, body: parseJsonObject(response.text) };
   }
@@ -126,9 +126,9 @@ function createMetaGateway(settings: MetaSettings): Gateway {
     needsPublicImageUrl: !uploadMode,
     supportsTemplates: true,
     requiresTemplate: settings.META_REQUIRE_TEMPLATE === true,
-    async send(message, signal) {
+    async send(message, signal, onSent) {
       const image = message.image && (uploadMode ? { id: await mediaId(message.image, signal) } : { link: message.image.url });
-      const answer = await call('messages', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(messageBody(message, image)) }, signal);
+      const answer = await call('messages', { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(messageBody(message, image)) }, signal, onSent);
       if (answer.ok) {
         const messages = answer.body?.messages;
         const id: unknown = Array.isArray(messages) ? (messages[0] as { id?: unknown } | undefined)?.id : undefined;

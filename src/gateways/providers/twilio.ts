@@ -77,12 +77,13 @@ function createTwilioGateway(settings: TwilioSettings, publicBaseUrl: string | u
     ),
     needsPublicImageUrl: true,
     supportsTemplates: true,
-    async send(message, signal) {
+    async send(message, signal, onSent) {
       const form = messageForm(message, settings, statusCallback);
       const response = await postText('twilio', endpoint, {
         headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded' },
         body: form,
         signal,
+        onSent,
       });
       // A body lost mid-read leaves only the status to judge by (a 201 without a sid is "unknown").
       const body = parseJsonObject(response.text);

@@ -32,7 +32,7 @@ export default defineProvider({
       provider: 'watzap',
       credentialsFingerprint: fingerprint('watzap', settings.WATZAP_API_KEY, settings.WATZAP_NUMBER_KEY, settings.WATZAP_BASE_URL),
       needsPublicImageUrl: true,
-      async send(message, signal) {
+      async send(message, signal, onSent) {
         const keys = { api_key: settings.WATZAP_API_KEY, number_key: settings.WATZAP_NUMBER_KEY };
         // `wait_until_send:"1"` makes Watzap answer only once WhatsApp took the message, so a
         // success means sent; it also makes answers slower (GATEWAY_TIMEOUT_MS must allow it).
@@ -43,6 +43,7 @@ export default defineProvider({
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(body),
           signal,
+          onSent,
         });
         const answer = parseJsonObject(response.text);
         const status = answer?.status === undefined || answer.status === null ? undefined : String(answer.status);
