@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ADMIN, Api } from '../test/helpers.js';
 import type { ServiceProcess } from '../test/process-helpers.js';
-import { WINDOW_MARGIN_MS } from '../src/worker/pacer.js';
+import { SPACING_MARGIN_MS, WINDOW_MARGIN_MS } from '../src/worker/pacer.js';
 import { buildService } from './build.js';
 import { createBenchDatabase, pgBackendsCpuMs, pgStats } from './db.js';
 import { runPeerProcess } from './peer-process.js';
@@ -46,10 +46,10 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
     await setup.close();
     const reference = await pacedReference(fake, ctx);
     const referenceText =
-      `reference, a bare sender paced by our Pacer (${MAX_PER_SECOND}/s, ${WINDOW_MARGIN_MS} ms margin, ${MAX_IN_FLIGHT} in flight, no database): ` +
-      `at its own starts busiest window ${reference.atStarts.maxWindow}, i and i+${MAX_PER_SECOND} at least ${reference.atStarts.closestMs.toFixed(1)} ms apart; ` +
+      `reference, a bare sender paced by our Pacer (${MAX_PER_SECOND}/s, spacing ${SPACING_MARGIN_MS} ms and window ${WINDOW_MARGIN_MS} ms margins, ${MAX_IN_FLIGHT} in flight, no database): ` +
+      `as its requests were written busiest window ${reference.atWrites.maxWindow}, i and i+${MAX_PER_SECOND} at least ${reference.atWrites.closestMs.toFixed(1)} ms apart; ` +
       `at the fake busiest window ${reference.atFake.maxWindow} (${reference.atFake.windowsAbove} above ${MAX_PER_SECOND}), at least ${reference.atFake.closestMs.toFixed(1)} ms apart, ` +
-      `mean ${reference.atFake.mean.toFixed(2)}/s; start to arrival median ${reference.delay.median.toFixed(2)} ms, 99th percentile ${reference.delay.p99.toFixed(2)} ms, most ${reference.delay.max.toFixed(2)} ms (${sec(reference.delay.maxAtMs)} into the run)`;
+      `mean ${reference.atFake.mean.toFixed(2)}/s; written to arrived median ${reference.delay.median.toFixed(2)} ms, 99th percentile ${reference.delay.p99.toFixed(2)} ms, most ${reference.delay.max.toFixed(2)} ms (${sec(reference.delay.maxAtMs)} into the run)`;
     ctx.log(referenceText);
     const dir = buildService(ctx.log);
     const secretKey = randomBytes(32).toString('hex');
@@ -164,7 +164,7 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
       row('sent twice', String(duplicates), '0', duplicates === 0, true),
       row(
         'reference: a bare sender paced by our Pacer, busiest window at the fake',
-        `${reference.atFake.maxWindow} (${reference.atFake.windowsAbove} windows above ${MAX_PER_SECOND}; at its own starts ${reference.atStarts.maxWindow}), mean ${reference.atFake.mean.toFixed(2)}/s`,
+        `${reference.atFake.maxWindow} (${reference.atFake.windowsAbove} windows above ${MAX_PER_SECOND}; as written ${reference.atWrites.maxWindow}), mean ${reference.atFake.mean.toFixed(2)}/s`,
         '(what this machine delivers)',
         undefined,
       ),
@@ -227,17 +227,18 @@ function windows(times: number[]) {
 
 /**
  * The reference beside ours: a bare sender in its own process (throughput-peer.ts `paced`) whose
- * starts our own Pacer decides (its spacing and margin, window rule and made-up starts) with our
- * in-flight limit, sending to the same fake with no queue and no database, its connections opened
- * before the measured part. Its own starts never hold more than the limit in a second, so a
- * window above it at the fake measures how unevenly this machine carries requests from a sender
- * to the fake (start to arrival, matched by recipient on the shared monotonic clock): what no
- * pacing at the sender can take back, short of a wider margin.
+ * starts our own Pacer decides (its margins, window rule and made-up starts, told when each
+ * request was written) with our in-flight limit and our adapters' HTTP client, sending to the
+ * same fake with no queue and no database, its connections opened before the measured part. Its
+ * writes never hold more than the limit in a second, so a window above it at the fake measures
+ * how unevenly this machine carries requests from a sender to the fake (written to arrived,
+ * matched by recipient on the shared monotonic clock): what no pacing at the sender can take
+ * back, short of a wider margin.
  */
 async function pacedReference(fake: ThroughputFake, ctx: BenchContext) {
   await fake.reset();
   const dir = mkdtempSync(path.join(tmpdir(), 'wb-bench-reference-'));
-  let starts: [string, number][];
+  let writes: [string, number][];
   try {
     const startsFile = path.join(dir, 'starts.json');
     await runPeerProcess({
@@ -249,19 +250,19 @@ async function pacedReference(fake: ThroughputFake, ctx: BenchContext) {
       concurrency: MAX_IN_FLIGHT,
       pace: { perSecond: MAX_PER_SECOND, startsFile },
     });
-    starts = JSON.parse(readFileSync(startsFile, 'utf8')) as [string, number][];
+    writes = JSON.parse(readFileSync(startsFile, 'utf8')) as [string, number][];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const sent = await fake.arrivals();
   if (sent.arrivals.length !== ctx.size) throw new Error(`the reference sent ${ctx.size}, the fake saw ${sent.arrivals.length}`);
-  const startedAt = new Map(starts);
-  const firstStart = starts[0]![1];
-  const late = sent.recipients.map((to, i) => ({ ms: sent.arrivals[i]! - startedAt.get(to)!, at: startedAt.get(to)! - firstStart }));
+  const writtenAt = new Map(writes);
+  const firstWrite = writes[0]![1];
+  const late = sent.recipients.map((to, i) => ({ ms: sent.arrivals[i]! - writtenAt.get(to)!, at: writtenAt.get(to)! - firstWrite }));
   const delays = late.map((d) => d.ms).sort((a, b) => a - b);
   const latest = late.reduce((a, b) => (b.ms > a.ms ? b : a));
   return {
-    atStarts: windows(starts.map(([, t]) => t)),
+    atWrites: windows(writes.map(([, t]) => t)),
     atFake: measure([...sent.arrivals].sort((a, b) => a - b)),
     delay: { median: delays[Math.floor(delays.length / 2)]!, p99: delays[Math.floor(delays.length * 0.99)]!, max: latest.ms, maxAtMs: latest.at },
   };

@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
+import { reportingSent } from '../src/gateways/http-client.js';
 import { Pacer } from '../src/worker/pacer.js';
 import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
 
@@ -20,8 +21,8 @@ import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
  *   committed: what our crash rule allows at best on that engine, with none of our code.
  * - `paced` (the rate bench's reference): one number's sends started when our own Pacer allows
  *   for `pace.perSecond`, `concurrency` at most in flight, no queue and no database; writes when
- *   it started each send to `pace.startsFile` (JSON `[recipient, hrtime ms]` pairs: the clock of
- *   the fake's arrivals).
+ *   each send's request was written (as our Pacer counts it) to `pace.startsFile` (JSON
+ *   `[recipient, hrtime ms]` pairs: the clock of the fake's arrivals).
  *
  * Started as `node --import tsx bench/throughput-peer.ts '<json options>'`; prints one line
  * `result <json>` with its own CPU time for the measured part.
@@ -45,7 +46,8 @@ interface PeerOptions {
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PeerOptions;
-const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
+// Our adapters' client: the same agent settings, and `onSent` when a request has been written.
+const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 }).compose(reportingSent);
 
 /** What our adapter sends for a free-text message (src/gateways/providers/meta.ts messageBody). */
 function body(i: number): string {
@@ -54,14 +56,16 @@ function body(i: number): string {
 
 const recipient = (i: number) => `62812${String(i).padStart(8, '0')}`;
 
-async function send(number: string, i: number): Promise<string> {
-  const answer = await request(`${options.baseUrl}/${number}/messages`, {
-    method: 'POST',
+async function send(number: string, i: number, onSent?: () => void): Promise<string> {
+  const init = {
+    method: 'POST' as const,
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.token}` },
     body: body(i),
     signal: AbortSignal.timeout(15_000),
     dispatcher: agent,
-  });
+    onSent,
+  };
+  const answer = await request(`${options.baseUrl}/${number}/messages`, init);
   const parsed = JSON.parse(await answer.body.text()) as { messages?: { id?: string }[] };
   const id = parsed.messages?.[0]?.id;
   if (answer.statusCode !== 200 || !id) throw new Error(`the fake refused a send: HTTP ${answer.statusCode}`);
@@ -101,11 +105,11 @@ async function bare(): Promise<{ cpuMs: number }> {
 const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /**
- * Starts each send when our own Pacer (src/worker/pacer.ts: the spacing with its margin, the
+ * Starts each send when our own Pacer (src/worker/pacer.ts: the spacing and window margins, the
  * window rule, late starts made up half a spacing apart) allows it, on the monotonic clock, with
- * at most `concurrency` in flight. No one-second window of its starts holds more than
- * `perSecond`, so whatever more the fake counts in a window is how requests reach it on this
- * machine, not any sender's code.
+ * at most `concurrency` in flight, and tells it when each request was written, as our lanes do.
+ * No one-second window of its writes holds more than `perSecond`, so whatever more the fake
+ * counts in a window is how requests reach it on this machine, not any sender's code.
  */
 async function paced(): Promise<{ cpuMs: number }> {
   const number = options.numbers[0]!;
@@ -125,11 +129,16 @@ async function paced(): Promise<{ cpuMs: number }> {
     while (inFlight >= options.concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
     while (monotonicMs() < pacer.nextStartAt) await sleep(Math.max(1, Math.ceil(pacer.nextStartAt - monotonicMs())));
     const at = monotonicMs();
-    pacer.started(at);
-    starts.push([recipient(i), at]);
+    const start = pacer.started(at);
+    const entry: [string, number] = [recipient(i), at];
+    starts.push(entry);
     inFlight++;
+    const written = () => {
+      entry[1] = monotonicMs();
+      pacer.sent(start, entry[1]);
+    };
     sends.push(
-      send(number, i).finally(() => {
+      send(number, i, written).finally(() => {
         inFlight--;
         pacer.ended(monotonicMs());
         slotFreed?.();

@@ -16,7 +16,7 @@ import { classifyNetworkError } from './gateway.js';
 const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 }).compose(reportingSent);
 
 /** Dispatch options of a request whose caller wants to know when it was written (postText's `onSent`). */
-interface SentReportingOptions extends Dispatcher.DispatchOptions {
+export interface SentReportingOptions extends Dispatcher.DispatchOptions {
   onSent?: () => void;
 }
 
@@ -25,7 +25,7 @@ interface SentReportingOptions extends Dispatcher.DispatchOptions {
  * provider's rate limit starts to count it, which may be well after the send started (a new
  * connection's handshake, a busy event loop).
  */
-function reportingSent(dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] {
+export function reportingSent(dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] {
   return (options, handler) => {
     const { onSent } = options as SentReportingOptions;
     if (!onSent) return dispatch(options, handler);

@@ -24,12 +24,20 @@ export const CATCH_UP_MS = 100;
 export const CATCH_UP_SPACING = 0.5;
 
 /**
- * Added to every window of R starts (R spacings of (1000 + margin) / R ms): a request reaches
- * the provider a little after it starts, and not always equally late (the event loop, the
- * socket), so starts exactly 1000 ms apart could arrive closer. The rate is 1 % under the
- * limit for it.
+ * Added to the window rule's second: start i comes at least 1000 ms + this after start i − R. Two
+ * requests written to their connections exactly 1000 ms apart could reach the provider closer
+ * (its event loop, the machine's scheduling): on a 2-core machine shared with the database,
+ * requests reached a local provider up to 8–15 ms unevenly (docs/benchmarks.md).
  */
-export const WINDOW_MARGIN_MS = 10;
+export const WINDOW_MARGIN_MS = 8;
+
+/**
+ * Added to R spacings of the schedule: (1000 + this) / R ms apart. More than WINDOW_MARGIN_MS, so
+ * that a start a millisecond or so late (timers fire late, the lane was busy) does not hold back
+ * the start a window after it; held back, the lateness would add up, start after start, and
+ * the rate would fall below the schedule's. The rate is 0.9 % under the limit for it.
+ */
+export const SPACING_MARGIN_MS = 9;
 
 /**
  * One start as the window rule counts it: from when the send started until its request is
@@ -42,9 +50,9 @@ export interface StartRecord {
 
 /**
  * When the sends of one number may start, for the lease holder of that number. Starts follow a
- * fractional schedule (1000 + WINDOW_MARGIN_MS) / maxPerSecond ms apart, so whole-millisecond
+ * fractional schedule (1000 + SPACING_MARGIN_MS) / maxPerSecond ms apart, so whole-millisecond
  * clocks lose no rate, and under a window rule: with R = maxPerSecond, start i is never earlier
- * than 1000 ms (plus the margin) after start i − R, so no one-second window [t, t+1000) ever
+ * than 1000 ms (plus WINDOW_MARGIN_MS) after start i − R, so no one-second window [t, t+1000) ever
  * holds more than R starts (a start counts from when its request was written, once it was:
  * StartRecord). A start that
  * comes late (a timer fired late, the lane was recording) keeps its slot: the rate is not lost,
@@ -105,7 +113,7 @@ export class Pacer {
   /** The least time between two slots (0: no rate limit). */
   get spacingMs(): number {
     const { maxPerSecond } = this.current;
-    return maxPerSecond > 0 ? (1000 + WINDOW_MARGIN_MS) / maxPerSecond : 0;
+    return maxPerSecond > 0 ? (1000 + SPACING_MARGIN_MS) / maxPerSecond : 0;
   }
 
   /** A send started at `at` (never before nextStartAt); tell `sent` when its request was written. */
@@ -150,12 +158,12 @@ export class Pacer {
     this.#slowdownAt = at;
   }
 
-  /** R starts per window of R spacings (1000 ms and the margin for a whole rate; slowed-down rates may be fractional). */
+  /** R starts per window of R × (1000 + WINDOW_MARGIN_MS) / maxPerSecond ms (1008 ms for a whole rate; slowed-down rates may be fractional). */
   #window(): { starts: number; ms: number } {
     const { maxPerSecond } = this.current;
     if (maxPerSecond <= 0) return { starts: 0, ms: 0 };
     const starts = Math.max(1, Math.floor(maxPerSecond));
-    return { starts, ms: starts * this.spacingMs };
+    return { starts, ms: (starts * (1000 + WINDOW_MARGIN_MS)) / maxPerSecond };
   }
 
   #pause(): number {
