@@ -240,7 +240,7 @@ async function pacedReference(fake: ThroughputFake, ctx: BenchContext) {
   const dir = mkdtempSync(path.join(tmpdir(), 'wb-bench-reference-'));
   let writes: [string, number][];
   try {
-    const startsFile = path.join(dir, 'starts.json');
+    const writesFile = path.join(dir, 'writes.json');
     await runPeerProcess({
       mode: 'paced',
       baseUrl: `${fake.url}/reference/v21.0`,
@@ -248,9 +248,9 @@ async function pacedReference(fake: ThroughputFake, ctx: BenchContext) {
       numbers: [PHONE_NUMBER_ID],
       count: ctx.size,
       concurrency: MAX_IN_FLIGHT,
-      pace: { perSecond: MAX_PER_SECOND, startsFile },
+      pace: { perSecond: MAX_PER_SECOND, writesFile },
     });
-    writes = JSON.parse(readFileSync(startsFile, 'utf8')) as [string, number][];
+    writes = JSON.parse(readFileSync(writesFile, 'utf8')) as [string, number][];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

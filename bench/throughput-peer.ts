@@ -1,8 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
-import { reportingSent } from '../src/gateways/http-client.js';
+import { request } from 'undici';
+import { createSendingAgent } from '../src/gateways/http-client.js';
 import { Pacer } from '../src/worker/pacer.js';
 import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
 
@@ -21,7 +21,7 @@ import { openMinimumQueue, type MinimumDatabase } from './durable-minimum.js';
  *   committed: what our crash rule allows at best on that engine, with none of our code.
  * - `paced` (the rate bench's reference): one number's sends started when our own Pacer allows
  *   for `pace.perSecond`, `concurrency` at most in flight, no queue and no database; writes when
- *   each send's request was written (as our Pacer counts it) to `pace.startsFile` (JSON
+ *   each send's request was written (as our Pacer counts it) to `pace.writesFile` (JSON
  *   `[recipient, hrtime ms]` pairs: the clock of the fake's arrivals).
  *
  * Started as `node --import tsx bench/throughput-peer.ts '<json options>'`; prints one line
@@ -41,13 +41,13 @@ interface PeerOptions {
   prefix?: string;
   /** `durable`: where its table goes. */
   database?: MinimumDatabase;
-  /** `paced`: the limit per second, and the file for the starts. */
-  pace?: { perSecond: number; startsFile: string };
+  /** `paced`: the limit per second, and the file for its writes. */
+  pace?: { perSecond: number; writesFile: string };
 }
 
 const options = JSON.parse(process.argv[2] ?? '{}') as PeerOptions;
-// Our adapters' client: the same agent settings, and `onSent` when a request has been written.
-const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 }).compose(reportingSent);
+// Our adapters' client, which reports `onSent` when a request has been written.
+const agent = createSendingAgent();
 
 /** What our adapter sends for a free-text message (src/gateways/providers/meta.ts messageBody). */
 function body(i: number): string {
@@ -113,7 +113,7 @@ const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
  */
 async function paced(): Promise<{ cpuMs: number }> {
   const number = options.numbers[0]!;
-  const { perSecond, startsFile } = options.pace!;
+  const { perSecond, writesFile } = options.pace!;
   // Every connection the run will use is open before it: none is opened in the measured part.
   await warmUp(options.concurrency);
   const before = cpuMs();
@@ -121,17 +121,18 @@ async function paced(): Promise<{ cpuMs: number }> {
     { maxInFlight: options.concurrency, maxPerSecond: perSecond, pauseMinMs: 0, pauseMaxMs: 0 },
     { nextStartAt: Math.ceil(monotonicMs()) + 100, slowdown: 0, slowdownAt: null },
   );
-  const starts: [string, number][] = [];
+  const writes: [string, number][] = [];
   const sends: Promise<unknown>[] = [];
   let inFlight = 0;
   let slotFreed: (() => void) | undefined;
   for (let i = 0; i < options.count; i++) {
     while (inFlight >= options.concurrency) await new Promise<void>((resolve) => (slotFreed = resolve));
-    while (monotonicMs() < pacer.nextStartAt) await sleep(Math.max(1, Math.ceil(pacer.nextStartAt - monotonicMs())));
+    // (nextStartAt is Infinity while a request a window back is not written yet: look again soon.)
+    while (monotonicMs() < pacer.nextStartAt) await sleep(Math.min(100, Math.max(1, Math.ceil(pacer.nextStartAt - monotonicMs()))));
     const at = monotonicMs();
     const start = pacer.started(at);
     const entry: [string, number] = [recipient(i), at];
-    starts.push(entry);
+    writes.push(entry);
     inFlight++;
     const written = () => {
       entry[1] = monotonicMs();
@@ -140,14 +141,14 @@ async function paced(): Promise<{ cpuMs: number }> {
     sends.push(
       send(number, i, written).finally(() => {
         inFlight--;
-        pacer.ended(monotonicMs());
+        pacer.ended(start, monotonicMs());
         slotFreed?.();
       }),
     );
   }
   await Promise.all(sends);
   const used = cpuMs() - before;
-  writeFileSync(startsFile, JSON.stringify(starts));
+  writeFileSync(writesFile, JSON.stringify(writes));
   return { cpuMs: used };
 }
 

@@ -11,12 +11,17 @@ import { classifyNetworkError } from './gateway.js';
  * Connections: no cap here — the worker's lanes already bound how many sends run at once.
  * An idle connection is closed after 4 s, or after the server's Keep-Alive hint less 2 s (at
  * most 60 s), so a pooled connection is not reused just as the server drops it: a request
- * lost that way would read as "delivery unknown".
+ * lost that way would read as "delivery unknown". A request given `onSent` reports when it was
+ * written (reportingSent). The throughput bench's peers use the same agent.
  */
-const agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 }).compose(reportingSent);
+export function createSendingAgent(): Dispatcher {
+  return new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 }).compose(reportingSent);
+}
+
+const agent = createSendingAgent();
 
 /** Dispatch options of a request whose caller wants to know when it was written (postText's `onSent`). */
-export interface SentReportingOptions extends Dispatcher.DispatchOptions {
+interface SentReportingOptions extends Dispatcher.DispatchOptions {
   onSent?: () => void;
 }
 
@@ -25,13 +30,22 @@ export interface SentReportingOptions extends Dispatcher.DispatchOptions {
  * provider's rate limit starts to count it, which may be well after the send started (a new
  * connection's handshake, a busy event loop).
  */
-export function reportingSent(dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] {
+function reportingSent(dispatch: Dispatcher['dispatch']): Dispatcher['dispatch'] {
   return (options, handler) => {
     const { onSent } = options as SentReportingOptions;
     if (!onSent) return dispatch(options, handler);
     // DecoratorHandler forwards every handler call to `handler` (its type declares none of them);
     // onRequestSent is undici's optional hook, called when the last byte is written.
-    const reporting = Object.assign(new DecoratorHandler(handler), { onRequestSent: onSent });
+    const inner = handler as Dispatcher.DispatchHandlers & { onRequestSent?(): void };
+    const onRequestSent = () => {
+      inner.onRequestSent?.();
+      try {
+        onSent();
+      } catch {
+        // onSent only notes a time; undici would abort a request that has already left.
+      }
+    };
+    const reporting = Object.assign(new DecoratorHandler(handler), { onRequestSent });
     return dispatch(options, reporting as Dispatcher.DispatchHandlers);
   };
 }

@@ -26,8 +26,11 @@ export const CATCH_UP_SPACING = 0.5;
 /**
  * Added to the window rule's second: start i comes at least 1000 ms + this after start i − R. Two
  * requests written to their connections exactly 1000 ms apart could reach the provider closer
- * (its event loop, the machine's scheduling): on a 2-core machine shared with the database,
- * requests reached a local provider up to 8–15 ms unevenly (docs/benchmarks.md).
+ * (its event loop, the machine's scheduling). 8 ms is a trade: with SPACING_MARGIN_MS it keeps
+ * the rate within 1 % of the limit, but it does not cover the worst delays measured on a loaded
+ * 2-core machine (requests reached a local provider up to ~11 ms unevenly, docs/benchmarks.md),
+ * let alone the internet's: what slips through, the provider answers with a throughput error,
+ * and the number slows down (throttle).
  */
 export const WINDOW_MARGIN_MS = 8;
 
@@ -40,12 +43,15 @@ export const WINDOW_MARGIN_MS = 8;
 export const SPACING_MARGIN_MS = 9;
 
 /**
- * One start as the window rule counts it: from when the send started until its request is
- * written to the provider's connection, then from that moment (the provider counts arrivals, and
- * a request may leave well after its start: a new connection's handshake, a busy event loop).
+ * One start as the window rule counts it: from when its request was written to the provider's
+ * connection (the provider counts arrivals, and a request may leave well after its start: a new
+ * connection's handshake, an image upload before it, a busy event loop). Until then it is
+ * `waiting`, and may leave at any moment; a send that ended without writing its request (refused
+ * connection, skipped recipient) counts from its start.
  */
 export interface StartRecord {
   at: number;
+  waiting: boolean;
 }
 
 /**
@@ -85,10 +91,15 @@ export class Pacer {
     return slowedDown(this.pacing, this.#slowdown);
   }
 
-  /** The first whole millisecond at which the next send may start. */
+  /**
+   * The first whole millisecond at which the next send may start; Infinity while the start a
+   * window before it has not been written yet (sent or ended will tell).
+   */
   get nextStartAt(): number {
-    const { starts, ms } = this.#window();
-    const windowFloor = starts > 0 && this.#recent.length >= starts ? this.#recent[this.#recent.length - starts]!.at + ms : -Infinity;
+    const { ms } = this.#window();
+    const windowStart = this.#windowStart();
+    if (windowStart?.waiting) return Infinity;
+    const windowFloor = windowStart ? windowStart.at + ms : -Infinity;
     const catchUpFloor = (this.#recent.at(-1)?.at ?? -Infinity) + this.spacingMs * CATCH_UP_SPACING;
     return Math.ceil(Math.max(this.#next, windowFloor, catchUpFloor));
   }
@@ -96,7 +107,8 @@ export class Pacer {
   /**
    * The `next_send_at` to hand the number over with. The next holder knows only this time, and
    * its k-th start comes at least k spacings after it; that start must still be a window after
-   * the start of ours that it pushes out of the window (the k-th of our last R).
+   * the start of ours that it pushes out of the window (the k-th of our last R). Called with no
+   * send in flight, so no start is waiting.
    */
   get handOverAt(): number {
     let at = this.nextStartAt;
@@ -116,11 +128,11 @@ export class Pacer {
     return maxPerSecond > 0 ? (1000 + SPACING_MARGIN_MS) / maxPerSecond : 0;
   }
 
-  /** A send started at `at` (never before nextStartAt); tell `sent` when its request was written. */
+  /** A send started at `at` (never before nextStartAt); tell `sent` when its request was written, and `ended` when it ended. */
   started(at: number): StartRecord {
     const slot = Math.max(this.#next, at - CATCH_UP_MS);
     this.#next = slot + this.spacingMs;
-    const record = { at };
+    const record = { at, waiting: true };
     this.#recent.push(record);
     // The rate never rises above the configured one: its window is the longest to remember.
     if (this.#recent.length > Math.max(1, Math.floor(this.pacing.maxPerSecond))) this.#recent.shift();
@@ -128,13 +140,20 @@ export class Pacer {
     return record;
   }
 
-  /** The request of the send started as `record` was written at `at`: the window counts it from then. */
-  sent(record: StartRecord, at: number): void {
+  /**
+   * The request of the send started as `record` was written at `at`: the window counts it from
+   * then. True when the next start was waiting for this write (nextStartAt was Infinity).
+   */
+  sent(record: StartRecord, at: number): boolean {
+    const awaited = record.waiting && this.#windowStart() === record;
     record.at = Math.max(record.at, at);
+    record.waiting = false;
+    return awaited;
   }
 
-  /** A send ended at `at`. */
-  ended(at: number): void {
+  /** The send started as `record` ended at `at` (if its request was never written, it counts from its start). */
+  ended(record: StartRecord, at: number): void {
+    record.waiting = false;
     if (this.current.maxInFlight === 1) this.#next = Math.max(this.#next, at + this.#pause());
   }
 
@@ -156,6 +175,12 @@ export class Pacer {
     if (this.#slowdownAt !== undefined && at - this.#slowdownAt < RAMP_UP_MS) return;
     this.#slowdown -= 1;
     this.#slowdownAt = at;
+  }
+
+  /** The start that the next one must come a window after (the R-th latest), if R were made. */
+  #windowStart(): StartRecord | undefined {
+    const { starts } = this.#window();
+    return starts > 0 && this.#recent.length >= starts ? this.#recent[this.#recent.length - starts] : undefined;
   }
 
   /** R starts per window of R × (1000 + WINDOW_MARGIN_MS) / maxPerSecond ms (1008 ms for a whole rate; slowed-down rates may be fractional). */

@@ -4,7 +4,7 @@ import { describeDatabaseError } from '../db/unavailable.js';
 import { localDay } from '../schedule/local-time.js';
 import type { Pacing } from '../senders/pacing.js';
 import type { SenderGateway } from '../senders/sender-gateways.js';
-import { Pacer } from './pacer.js';
+import { Pacer, type StartRecord } from './pacer.js';
 import * as queue from './queue.repository.js';
 import type { SharedStatement } from './shared-statement.js';
 import { loadWindowBlasts, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
@@ -220,23 +220,26 @@ export class SenderRun {
       this.#flying.add(recipient.id);
       const start = this.#pacer.started(now);
       const { clock } = this.#ctx.deps;
-      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#blasts, () => this.#pacer.sent(start, clock.now())).then(
-        (result) => this.#finished(recipient.id, result),
+      const written = () => {
+        if (this.#pacer.sent(start, clock.now())) this.#ended.notify();
+      };
+      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#blasts, written).then(
+        (result) => this.#finished(recipient.id, start, result),
         // sendOne classifies every gateway failure; anything else is a bug, and the send may have happened.
         (error: unknown) => {
           this.#ctx.deps.logger.error({ err: error, recipient: recipient.id }, 'send failed unexpectedly');
-          this.#finished(recipient.id, { outcome: { id: recipient.id, blastId: recipient.blast_id, kind: 'failed', reason: 'delivery unknown: the worker failed while sending' }, requested: true });
+          this.#finished(recipient.id, start, { outcome: { id: recipient.id, blastId: recipient.blast_id, kind: 'failed', reason: 'delivery unknown: the worker failed while sending' }, requested: true });
         },
       );
     }
   }
 
-  #finished(id: number, result: SendResult): void {
+  #finished(id: number, start: StartRecord, result: SendResult): void {
     const now = this.#ctx.deps.clock.now();
     this.#flying.delete(id);
     this.#done.push(result.outcome);
     if (result.requested) this.#requests += 1;
-    this.#pacer.ended(now);
+    this.#pacer.ended(start, now);
     if (result.accountFailure !== undefined) this.#accountFailure ??= result.accountFailure;
     if (result.throttledMs !== undefined) {
       // Every request in flight may hit the same limit: the rate halves once per lease.
@@ -257,7 +260,7 @@ export class SenderRun {
 
   /** One commit: the finished outcomes and the next claims, with the sender's lease pushed out. */
   async #commit(claim: number): Promise<void> {
-    const { deps, owner, sender, leaseMs } = this.#ctx;
+    const { deps, owner, sender } = this.#ctx;
     const { database, clock } = deps;
     // Taken out before the first await: sends that end meanwhile go to the next commit.
     const outcomes = this.#done;

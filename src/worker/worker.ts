@@ -18,7 +18,7 @@ import { databaseBackoffMs, describeDatabaseError, isDatabaseUnavailable, isTran
 import { remainingToday } from '../senders/daily-cap.js';
 import type { SenderGateways } from '../senders/sender-gateways.js';
 import { defaultSenderIds } from '../senders/default-pool.js';
-import { localDay, startOfNextLocalDay } from '../schedule/local-time.js';
+import { startOfNextLocalDay } from '../schedule/local-time.js';
 import { quietHoursOf, quietUntil, type QuietHours } from '../schedule/quiet-hours.js';
 import { WorkSignal } from './work-signal.js';
 import { applyBacklog } from '../webhooks/receipts.service.js';

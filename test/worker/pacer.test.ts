@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CATCH_UP_MS, CATCH_UP_SPACING, Pacer, RAMP_UP_MS, SPACING_MARGIN_MS } from '../../src/worker/pacer.js';
+import { CATCH_UP_MS, CATCH_UP_SPACING, Pacer, RAMP_UP_MS, SPACING_MARGIN_MS, type StartRecord } from '../../src/worker/pacer.js';
 import type { Pacing } from '../../src/senders/pacing.js';
 
 const OFFICIAL: Pacing = { maxInFlight: 8, maxPerSecond: 80, pauseMinMs: 0, pauseMaxMs: 0 };
@@ -29,12 +29,46 @@ function startsAcrossHandOvers(pacing: Pacing, count: number, perLease: number, 
     for (let i = 0; i < perLease && starts.length < count; i++) {
       // Time only moves forward: a start comes at the pacer's time or later, never before the previous one.
       const at = Math.max(pacer.nextStartAt, starts.at(-1) ?? 0) + lateBy(starts.length);
-      pacer.started(at);
+      startWritten(pacer, at);
       starts.push(at);
     }
     nextSendAt = pacer.handOverAt;
   }
   return starts;
+}
+
+/** A start whose request is written at once. */
+function startWritten(pacer: Pacer, at: number): void {
+  pacer.sent(pacer.started(at), at);
+}
+
+/**
+ * Starts as a lane makes them, each at the first millisecond the pacer allows, each request
+ * written at `writeAt(i, start)`. The pacer hears of a write when the time comes to it (`told`), or
+ * counts every send from its start (not told). Returns when the requests were written.
+ */
+function writesOf(pacing: Pacing, count: number, writeAt: (i: number, start: number) => number, told: boolean): number[] {
+  const pacer = new Pacer(pacing, { nextStartAt: 0, slowdown: 0, slowdownAt: null });
+  const unwritten: { record: StartRecord; at: number }[] = [];
+  const writes: number[] = [];
+  let now = 0;
+  while (writes.length < count) {
+    const nextWrite = Math.min(...unwritten.map((u) => u.at));
+    const nextStart = writes.length + unwritten.length < count ? Math.max(now, pacer.nextStartAt) : Infinity;
+    if (nextWrite <= nextStart) {
+      const [{ record, at }] = unwritten.splice(unwritten.findIndex((u) => u.at === nextWrite), 1) as [{ record: StartRecord; at: number }];
+      now = at;
+      writes.push(at);
+      if (told) pacer.sent(record, at);
+      pacer.ended(record, at);
+      continue;
+    }
+    now = nextStart;
+    const record = pacer.started(now);
+    if (!told) pacer.ended(record, now);
+    unwritten.push({ record, at: writeAt(writes.length + unwritten.length, now) });
+  }
+  return writes;
 }
 
 /** Starts per second over the run, from the first start to one spacing after the last. */
@@ -89,7 +123,7 @@ describe('pacer: when one number may start its sends', () => {
     const starts: number[] = [];
     for (let i = 0; i < 200; i++) {
       const at = i === 100 ? pacer.nextStartAt + 1000 : Math.max(pacer.nextStartAt, starts.at(-1) ?? 0);
-      pacer.started(at);
+      startWritten(pacer, at);
       starts.push(at);
     }
     assert.ok(busiestSecond(starts) <= 80);
@@ -112,14 +146,14 @@ describe('pacer: when one number may start its sends', () => {
     const ours: number[] = [];
     for (let i = 0; i < 80; i++) {
       const at = i === 1 ? pacer.nextStartAt + 100 : Math.max(pacer.nextStartAt, ours.at(-1) ?? 0);
-      pacer.started(at);
+      startWritten(pacer, at);
       ours.push(at);
     }
     const nextHolder = (from: number) => {
       const next = new Pacer(OFFICIAL, { nextStartAt: from, slowdown: 0, slowdownAt: null });
       return Array.from({ length: 80 }, () => {
         const at = next.nextStartAt;
-        next.started(at);
+        startWritten(next, at);
         return at;
       });
     };
@@ -128,34 +162,28 @@ describe('pacer: when one number may start its sends', () => {
   });
 
   it('a start counts from when its request was written: requests that left late keep the window at the provider', () => {
-    // The first 8 sends wait 300 ms for new connections (a TLS handshake), then leave together;
-    // later ones leave as they start. What the provider counts is when requests left.
-    const writtenAt = (i: number, start: number) => (i < 8 ? start + 300 : start);
-    const run = (toldWhenWritten: boolean) => {
-      const pacer = new Pacer(OFFICIAL, { nextStartAt: 0, slowdown: 0, slowdownAt: null });
-      const written: number[] = [];
-      for (let i = 0; i < 240; i++) {
-        const at = pacer.nextStartAt;
-        const record = pacer.started(at);
-        written.push(writtenAt(i, at));
-        if (toldWhenWritten) pacer.sent(record, writtenAt(i, at));
-      }
-      return written;
-    };
-    assert.ok(busiestSecond(run(false)) > 80, 'counting from the starts lets the late requests crowd one second');
-    assert.equal(busiestSecond(run(true)), 80);
+    const scenarios: [string, Pacing, number, (i: number, start: number) => number][] = [
+      // The first 8 requests wait 300 ms for new connections (a TLS handshake), then leave together.
+      ['new connections', OFFICIAL, 240, (i, start) => (i < 8 ? start + 300 : start)],
+      // Many in flight at a low rate, and a 1.5 s image upload: every message started before it
+      // is answered leaves at that moment, some more than a window after their start.
+      ['a slow upload', { maxInFlight: 32, maxPerSecond: 20, pauseMinMs: 0, pauseMaxMs: 0 }, 100, (_i, start) => Math.max(start, 1_500)],
+    ];
+    for (const [name, pacing, count, writeAt] of scenarios) {
+      assert.ok(busiestSecond(writesOf(pacing, count, writeAt, false)) > pacing.maxPerSecond, `${name}: counting from the starts would crowd one second`);
+      assert.equal(busiestSecond(writesOf(pacing, count, writeAt, true)), pacing.maxPerSecond, name);
+    }
   });
 
   it('max_per_second 0 is no limit: on a clock that does not move, every start is due at once', () => {
     const pacer = new Pacer({ ...OFFICIAL, maxPerSecond: 0 }, { nextStartAt: 500, slowdown: 0, slowdownAt: null });
-    for (let i = 0; i < 10; i++) pacer.started(500);
+    for (let i = 0; i < 10; i++) startWritten(pacer, 500);
     assert.equal(pacer.nextStartAt, 500);
   });
 
   it('one in flight: the pause counts from the end of the previous send', () => {
     const pacer = new Pacer({ maxInFlight: 1, maxPerSecond: 1, pauseMinMs: 3000, pauseMaxMs: 5000 }, { nextStartAt: 0, slowdown: 0, slowdownAt: null });
-    pacer.started(10);
-    pacer.ended(250);
+    pacer.ended(pacer.started(10), 250);
     assert.ok(pacer.nextStartAt >= 3250 && pacer.nextStartAt <= 5250, String(pacer.nextStartAt));
   });
 
