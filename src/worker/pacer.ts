@@ -28,7 +28,7 @@ export const CATCH_UP_SPACING = 0.5;
  * requests written to their connections exactly 1000 ms apart could reach the provider closer
  * (its event loop, the machine's scheduling). 8 ms is a trade: with SPACING_MARGIN_MS it keeps
  * the rate within 1 % of the limit, but it does not cover the worst delays measured on a loaded
- * 2-core machine (requests reached a local provider up to ~11 ms unevenly, docs/benchmarks.md),
+ * 2-core machine (requests reached a local provider up to ~16 ms unevenly, docs/benchmarks.md),
  * let alone the internet's: what slips through, the provider answers with a throughput error,
  * and the number slows down (throttle).
  */
