@@ -7,7 +7,7 @@ import type { SenderGateway } from '../senders/sender-gateways.js';
 import { Pacer, type StartRecord } from './pacer.js';
 import * as queue from './queue.repository.js';
 import type { SharedStatement } from './shared-statement.js';
-import { loadWindowBlasts, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
+import { loadWindowBlasts, messageFor, sendOne, type SendResult, type WindowBlasts } from './send-one.js';
 import { WorkSignal } from './work-signal.js';
 import type { WorkerDeps } from './worker.js';
 
@@ -217,18 +217,24 @@ export class SenderRun {
   #startDue(now: number): void {
     while (this.#queued.length > 0 && this.#flying.size < this.#pacer.current.maxInFlight && this.#pacer.nextStartAt <= now && !this.#mustStopStarting()) {
       const recipient = this.#queued.shift()!;
+      const prepared = messageFor(this.#ctx.deps, recipient, this.#blasts);
+      if ('skipped' in prepared) {
+        // No request: it takes no slot of the number's rate and no pause (a phone rests after a message, not after a skip).
+        this.#done.push(prepared.skipped);
+        continue;
+      }
       this.#flying.add(recipient.id);
       const start = this.#pacer.started(now);
       const { clock } = this.#ctx.deps;
       const written = () => {
         if (this.#pacer.sent(start, clock.now())) this.#ended.notify();
       };
-      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, this.#blasts, written).then(
+      void sendOne(this.#ctx.deps, this.#ctx.gateway, recipient, prepared.message, written).then(
         (result) => this.#finished(recipient.id, start, result),
         // sendOne classifies every gateway failure; anything else is a bug, and the send may have happened.
         (error: unknown) => {
           this.#ctx.deps.logger.error({ err: error, recipient: recipient.id }, 'send failed unexpectedly');
-          this.#finished(recipient.id, start, { outcome: { id: recipient.id, blastId: recipient.blast_id, kind: 'failed', reason: 'delivery unknown: the worker failed while sending' }, requested: true });
+          this.#finished(recipient.id, start, { outcome: { id: recipient.id, blastId: recipient.blast_id, kind: 'failed', reason: 'delivery unknown: the worker failed while sending' } });
         },
       );
     }
@@ -238,7 +244,8 @@ export class SenderRun {
     const now = this.#ctx.deps.clock.now();
     this.#flying.delete(id);
     this.#done.push(result.outcome);
-    if (result.requested) this.#requests += 1;
+    // Every send made a request (skips never start): what a daily cap counts.
+    this.#requests += 1;
     this.#pacer.ended(start, now);
     if (result.accountFailure !== undefined) this.#accountFailure ??= result.accountFailure;
     if (result.throttledMs !== undefined) {

@@ -122,3 +122,26 @@ describe('worker: pacing holds across lanes competing for one number', () => {
     assert.ok(Math.max(...gaps) < 1500, `no lane slept far past the due time: ${gaps.join(', ')} ms`);
   });
 });
+
+describe('worker: a skipped recipient costs a one-phone number no pause', () => {
+  const PAUSE_MS = 1_500;
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ SEND_MAX_IN_FLIGHT: '1', SEND_MAX_PER_SECOND: '1', SEND_DELAY_MIN_MS: String(PAUSE_MS), SEND_DELAY_MAX_MS: String(PAUSE_MS) });
+  });
+  after(() => svc.stop());
+
+  it('skips without waiting: the phone rests after a message, not after a skip', async () => {
+    // Three customers without the {kota} the template needs, then one with it.
+    const customers = await svc.api.createCustomers([
+      ...[0, 1, 2].map((i) => ({ name: `Tanpa ${i}`, phone: mobileNumber(7100 + i) })),
+      { name: 'Dengan', phone: mobileNumber(7103), attributes: { kota: 'Medan' } },
+    ]);
+    const blast = await svc.api.waitForBlast(await svc.api.blastTo(customers, { message: 'Halo {name} dari {kota}' }), undefined, 20_000);
+    assert.deepEqual([blast.status, blast.sent_count, blast.skipped_count], ['completed', 1, 3]);
+    // Each skip used to take a slot and a pause of its own: 3 × 1.5 s before the one message.
+    const tookMs = Date.parse(blast.completed_at) - Date.parse(blast.started_at);
+    assert.ok(tookMs < PAUSE_MS, `the blast took ${tookMs} ms: the skips waited for pauses`);
+    assert.equal(svc.logs.filter((line) => line.includes('would send')).length, 1);
+  });
+});
