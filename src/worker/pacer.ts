@@ -46,8 +46,8 @@ export const SPACING_MARGIN_MS = 9;
  * One start as the window rule counts it: from when its request was written to the provider's
  * connection (the provider counts arrivals, and a request may leave well after its start: a new
  * connection's handshake, an image upload before it, a busy event loop). Until then it is
- * `waiting`, and may leave at any moment; a send that ended without writing its request (refused
- * connection, skipped recipient) counts from its start.
+ * `waiting`, and may leave at any moment; a send that ended without writing its request (a
+ * refused connection) counts from its start. A recipient skipped without a request never starts.
  */
 export interface StartRecord {
   at: number;
