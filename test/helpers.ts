@@ -254,6 +254,23 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs:
 }
 
 /** Valid, distinct Indonesian mobile numbers: 0812 0000 0001, 0812 0000 0002, … */
+/** A valid 1×1 PNG: the image of blasts with one. */
+export const TINY_PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1c5f1b50000000049454e44ae426082',
+  'hex',
+);
+
+/** The most of `times` inside any half-open window [t, t + ms). */
+export function busiestWindow(times: number[], ms = 1000): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[j]! <= sorted[i]! - ms) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
 export function mobileNumber(i: number): string {
   return `0812${String(i).padStart(8, '0')}`;
 }

@@ -3,15 +3,10 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { hasChromium } from '../browser-helpers.js';
 import { startFakeFonnte, type FakeFonnte } from '../fakes/fonnte-fake.js';
-import { mobileNumber, waitFor } from '../helpers.js';
+import { mobileNumber, TINY_PNG, waitFor } from '../helpers.js';
 import { ConsoleHarness } from './console-e2e.js';
 
 const TOKEN = 'fonnte-console-token-123';
-/** A valid 1×1 PNG. */
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1c5f1b50000000049454e44ae426082',
-  'hex',
-);
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -62,7 +57,7 @@ describe('console: blasts, end to end in headless Chromium', { skip: !hasChromiu
     await page.getByLabel('Message', { exact: true }).press('End');
     await page.getByLabel('Message', { exact: true }).pressSequentially(' dari {city}, ada promo!');
     assert.equal(await page.getByLabel('Message', { exact: true }).inputValue(), 'Halo {name} dari {city}, ada promo!');
-    await page.getByLabel(/^Image/).setInputFiles({ name: 'promo.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByLabel(/^Image/).setInputFiles({ name: 'promo.png', mimeType: 'image/png', buffer: TINY_PNG });
     const picked = page.getByRole('img', { name: 'The image to send' }).first();
     await picked.waitFor();
     assert.match((await picked.getAttribute('src')) ?? '', /^blob:/);

@@ -1,15 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mobileNumber, startTestService, waitFor, type TestService } from '../helpers.js';
+import { mobileNumber, TINY_PNG, startTestService, waitFor, type TestService } from '../helpers.js';
 import { startFakeFonnte, type FakeFonnte } from '../fakes/fonnte-fake.js';
 
 const TOKEN = 'fonnte-secret-token-XYZ987';
-/** A valid 1×1 PNG. */
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1c5f1b50000000049454e44ae426082',
-  'hex',
-);
-
 async function startWithFake(fake: FakeFonnte, overrides: Record<string, string> = {}, existing?: TestService['db']) {
   return startTestService(
     {
@@ -99,7 +93,7 @@ describe('end to end through a fake Fonnte over real HTTP', () => {
     form.set('target_type', 'selected');
     form.set('customer_ids', JSON.stringify([customer!.id]));
     form.set('message', 'Lihat promo, {name}');
-    form.set('image', new Blob([PNG], { type: 'application/octet-stream' }), 'promo.bin');
+    form.set('image', new Blob([TINY_PNG], { type: 'application/octet-stream' }), 'promo.bin');
     const res = await svc.api.request('POST', '/api/v1/whatsapp/blast', undefined, { raw: form });
     assert.equal(res.status, 202);
     await svc.api.waitForBlast(res.body.blast_id);
@@ -107,7 +101,7 @@ describe('end to end through a fake Fonnte over real HTTP', () => {
     assert.match(url, /^https:\/\/blast\.example\.test\/media\/[A-Za-z0-9_-]{43}$/);
     const image = await fetch(svc.url + new URL(url).pathname);
     assert.equal(image.headers.get('content-type'), 'image/png');
-    assert.deepEqual(Buffer.from(await image.arrayBuffer()), PNG);
+    assert.deepEqual(Buffer.from(await image.arrayBuffer()), TINY_PNG);
   });
 
   it('fails only the recipient the provider rejects, and retries what was never sent', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mobileNumber, startTestService, type TestService } from '../helpers.js';
+import { mobileNumber, TINY_PNG, startTestService, type TestService } from '../helpers.js';
 import { providerPacing } from '../../src/senders/pacing.js';
 import type { AdapterHarness, HarnessInstance } from '../gateways/harness.js';
 
@@ -13,12 +13,6 @@ const harnesses: AdapterHarness[] = [];
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
   harnesses.push(((await import(path.join(dir, file))) as { default: AdapterHarness }).default);
 }
-
-/** A valid 1×1 PNG. */
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1c5f1b50000000049454e44ae426082',
-  'hex',
-);
 
 for (const harness of harnesses) {
   describe(`end to end through ${harness.provider}`, () => {
@@ -70,7 +64,7 @@ for (const harness of harnesses) {
       const form = new FormData();
       form.set('target_type', 'selected');
       form.set('message', 'Promo untuk {name}');
-      form.set('image', new Blob([PNG]), 'promo.png');
+      form.set('image', new Blob([TINY_PNG]), 'promo.png');
       const { done } = await blast(form);
       assert.equal(done.sent_count, 2);
       const sends = h.decodedSends().slice(before);

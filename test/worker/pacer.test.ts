@@ -2,19 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CATCH_UP_MS, CATCH_UP_SPACING, Pacer, RAMP_UP_MS, SPACING_MARGIN_MS, type StartRecord } from '../../src/worker/pacer.js';
 import type { Pacing } from '../../src/senders/pacing.js';
+import { busiestWindow } from '../helpers.js';
 
 const OFFICIAL: Pacing = { maxInFlight: 8, maxPerSecond: 80, pauseMinMs: 0, pauseMaxMs: 0 };
-
-/** The most starts inside any half-open window [t, t + 1000). */
-function busiestSecond(starts: number[]): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[j]! < sorted[i]! - 999) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /**
  * Whole-millisecond starts, each `lateBy(i)` ms after the first millisecond the pacer allows,
@@ -80,13 +70,13 @@ describe('pacer: when one number may start its sends', () => {
       const pacing = { ...OFFICIAL, maxPerSecond: rate };
       for (const perLease of [1, 3, 8, 33]) {
         const starts = startsAcrossHandOvers(pacing, rate * 5, perLease);
-        assert.ok(busiestSecond(starts) <= rate, `${perLease} per lease: ${busiestSecond(starts)} in one second`);
+        assert.ok(busiestWindow(starts) <= rate, `${perLease} per lease: ${busiestWindow(starts)} in one second`);
         // Starts are (1000 + SPACING_MARGIN_MS) / rate apart; a hand-over rounds the schedule up to a
         // whole millisecond: at most 2 ms lost per lease.
         const span = starts.at(-1)! - starts[0]!;
         const leases = Math.ceil(starts.length / perLease);
         assert.ok(span < 5 * (1000 + SPACING_MARGIN_MS) + 2 * leases, `${perLease} per lease: span ${span} ms`);
-        if (perLease >= 33 && rate <= 80) assert.ok(busiestSecond(starts) >= rate - 1, `${perLease} per lease: ${busiestSecond(starts)}, not the full rate`);
+        if (perLease >= 33 && rate <= 80) assert.ok(busiestWindow(starts) >= rate - 1, `${perLease} per lease: ${busiestWindow(starts)}, not the full rate`);
       }
     });
   }
@@ -97,7 +87,7 @@ describe('pacer: when one number may start its sends', () => {
     const jitter = (i: number) => ((i * 7919) % 3) + (i % 50 === 0 ? 30 : 0);
     for (const perLease of [5, 40, 400, 1_200, 100_000]) {
       const starts = startsAcrossHandOvers(OFFICIAL, 12_000, perLease, jitter);
-      assert.ok(busiestSecond(starts) <= 80, `${perLease} per lease: ${busiestSecond(starts)} in one second`);
+      assert.ok(busiestWindow(starts) <= 80, `${perLease} per lease: ${busiestWindow(starts)} in one second`);
       // The margin caps the rate at 80 × 1000 / (1000 + SPACING_MARGIN_MS); where the window rule
       // holds a start back, that start's own lateness is lost; and a hand-over carries one time, so
       // it keeps the lateness of the last second's latest start (leases are 15 s by default, 1,200
@@ -111,7 +101,7 @@ describe('pacer: when one number may start its sends', () => {
   it('starts a millisecond or two late lose no rate: the window rule does not hold back the start a window later', () => {
     const timerLateness = (i: number) => (i * 7919) % 3;
     const starts = startsAcrossHandOvers(OFFICIAL, 12_000, 100_000, timerLateness);
-    assert.ok(busiestSecond(starts) <= 80);
+    assert.ok(busiestWindow(starts) <= 80);
     // Held back, each chain of every 80th start would add up its lateness: ~0.1 % of the rate.
     const cap = (80 * 1000) / (1000 + SPACING_MARGIN_MS);
     const mean = meanRate(starts, 80);
@@ -126,7 +116,7 @@ describe('pacer: when one number may start its sends', () => {
       startWritten(pacer, at);
       starts.push(at);
     }
-    assert.ok(busiestSecond(starts) <= 80);
+    assert.ok(busiestWindow(starts) <= 80);
     // After a gap of a second only CATCH_UP_MS is made up, by starts half a spacing apart (never
     // two at once), then one spacing apart again.
     const spacing = (1000 + SPACING_MARGIN_MS) / 80;
@@ -157,8 +147,8 @@ describe('pacer: when one number may start its sends', () => {
         return at;
       });
     };
-    assert.ok(busiestSecond([...ours, ...nextHolder(pacer.nextStartAt)]) > 80, 'the next slot alone would not do');
-    assert.equal(busiestSecond([...ours, ...nextHolder(pacer.handOverAt)]), 80);
+    assert.ok(busiestWindow([...ours, ...nextHolder(pacer.nextStartAt)]) > 80, 'the next slot alone would not do');
+    assert.equal(busiestWindow([...ours, ...nextHolder(pacer.handOverAt)]), 80);
   });
 
   it('a start counts from when its request was written: requests that left late keep the window at the provider', () => {
@@ -170,8 +160,8 @@ describe('pacer: when one number may start its sends', () => {
       ['a slow upload', { maxInFlight: 32, maxPerSecond: 20, pauseMinMs: 0, pauseMaxMs: 0 }, 100, (_i, start) => Math.max(start, 1_500)],
     ];
     for (const [name, pacing, count, writeAt] of scenarios) {
-      assert.ok(busiestSecond(writesOf(pacing, count, writeAt, false)) > pacing.maxPerSecond, `${name}: counting from the starts would crowd one second`);
-      assert.equal(busiestSecond(writesOf(pacing, count, writeAt, true)), pacing.maxPerSecond, name);
+      assert.ok(busiestWindow(writesOf(pacing, count, writeAt, false)) > pacing.maxPerSecond, `${name}: counting from the starts would crowd one second`);
+      assert.equal(busiestWindow(writesOf(pacing, count, writeAt, true)), pacing.maxPerSecond, name);
     }
   });
 

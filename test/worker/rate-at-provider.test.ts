@@ -1,28 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mobileNumber, startTestService, type TestService } from '../helpers.js';
+import { busiestWindow, mobileNumber, TINY_PNG, startTestService, type TestService } from '../helpers.js';
 import { metaServiceEnv, startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
 
 const TOKEN = 'rate-at-provider-meta-token';
 const RATE = 10;
 /** How much closer than their departures two arrivals may come (the trip through the fake's event loop). */
 const ARRIVAL_JITTER_MS = 50;
-/** A valid 1×1 PNG. */
-const PNG = Buffer.from(
-  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a1c5f1b50000000049454e44ae426082',
-  'hex',
-);
-
-/** The most arrivals inside any window [t, t + ms). */
-function busiest(arrivals: number[], ms: number): number {
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[j]! <= sorted[i]! - ms) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 /**
  * The rate a provider enforces counts requests as they arrive. With the image uploaded first
@@ -60,7 +44,7 @@ for (const { inFlight, uploadMs } of cases) {
       form.set('target_type', 'selected');
       form.set('customer_ids', JSON.stringify(customers.map((c) => c.id)));
       form.set('message', 'Promo untuk {name}');
-      form.set('image', new Blob([PNG]), 'promo.png');
+      form.set('image', new Blob([TINY_PNG]), 'promo.png');
       const posted = await svc.api.request('POST', '/api/v1/whatsapp/blast', undefined, { raw: form });
       assert.equal(posted.status, 202, JSON.stringify(posted.body));
       const blast = await svc.api.waitForBlast(posted.body.blast_id, undefined, 30_000);
@@ -72,8 +56,8 @@ for (const { inFlight, uploadMs } of cases) {
       // The first messages left together when the upload was answered, long after they started.
       const arrivals = messages.map((r) => r.at);
       const shown = arrivals.map((a) => a - arrivals[0]!).join(', ');
-      assert.ok(busiest(arrivals, 100) >= 5, `the first messages did not leave together: ${shown}`);
-      const most = busiest(arrivals, 1000 - ARRIVAL_JITTER_MS);
+      assert.ok(busiestWindow(arrivals, 100) >= 5, `the first messages did not leave together: ${shown}`);
+      const most = busiestWindow(arrivals, 1000 - ARRIVAL_JITTER_MS);
       assert.ok(most <= RATE, `${most} messages within ${1000 - ARRIVAL_JITTER_MS} ms: ${shown}`);
     });
   });
