@@ -13,6 +13,7 @@ import { postAllBlast, spawnCompiled, urlOf } from './service.js';
 import { startThroughputFake, type ThroughputFake } from './throughput-fake-process.js';
 import type { BenchContext, Result } from './types.js';
 import { children, processCpuMs, sec, stopChild, until } from './util.js';
+import { startWireCapture, type WireCapture, type WireRequest } from './wire-capture.js';
 
 const TOKEN = 'bench-meta-token';
 const PHONE_NUMBER_ID = '1000001';
@@ -32,15 +33,19 @@ const SPACING_MS = 1000 / MAX_PER_SECOND;
  * one-second window above 80), measured over 30 s". One API process and two `ROLE=worker`
  * processes (`node dist/main.js`) share one database and the environment's Meta number (80/s, 8
  * in flight); a fake Meta gateway in its own process answers after 50 ms and records when each
- * send arrived. Fails the run if any one-second window holds more than 80 or anyone is sent twice.
- * First, on the same fake, the reference (pacedReference): what the fake counts from a bare
- * sender paced by our own Pacer.
+ * send arrived; where tcpdump may capture, the kernel's time of each request on the loopback
+ * interface is recorded too (wire-capture.ts). Fails the run if any one-second window holds more
+ * than 80 — at the wire when captured, else at the fake — or anyone is sent twice. First, on the
+ * same fake, the reference (pacedReference): what the fake counts from a bare sender paced by our
+ * own Pacer.
  */
 export async function benchRate(ctx: BenchContext): Promise<Result[]> {
   const fake = await startThroughputFake(TOKEN, LATENCY_MS);
   const bench = await createBenchDatabase(ctx.engine);
   const procs: ServiceProcess[] = [];
+  let wire: WireCapture | undefined;
   try {
+    wire = await startWireCapture(Number(new URL(fake.url).port), ctx.log);
     const setup = bench.connect();
     await seedCustomers(setup, ctx.size);
     await setup.close();
@@ -115,6 +120,8 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
     const commits = commitsBefore && commitsAfter ? commitsAfter.commits - commitsBefore.commits : undefined;
     if (blast.sent_count !== ctx.size) throw new Error(`blast ${blast.status}: sent ${blast.sent_count} of ${ctx.size}, failed ${blast.failed_count}`);
 
+    const captured = await wire?.stop();
+    wire = undefined;
     const stats = await fake.stats();
     const sent = await fake.arrivals();
     const order = sent.arrivals.map((_, i) => i).sort((a, b) => sent.arrivals[a]! - sent.arrivals[b]!);
@@ -142,6 +149,8 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
       `= ${((m.stallExcessMs / m.steadyMs) * 100).toFixed(1)} % of the steady time; slow queries (≥ 500 ms) logged by the workers ${slowQueries.join(' + ')}`;
     ctx.log(stallText);
     ctx.log(cpuText);
+    const atWire = captured && wireFigures(captured, ctx.size);
+    if (atWire) ctx.log(atWire.text);
     if (m.steadyMs < STEADY_GOAL_MS) ctx.log(`note: the steady part lasted ${sec(m.steadyMs)}, under ${sec(STEADY_GOAL_MS)}: use a larger --rate-size`);
 
     const detail =
@@ -160,7 +169,26 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
     });
     return [
       row('mean rate, steady part', `${m.mean.toFixed(2)}/s = ${((m.mean / MAX_PER_SECOND) * 100).toFixed(1)} % of ${MAX_PER_SECOND}`, `within 1 % of ${MAX_PER_SECOND}/s`, Math.abs(m.mean / MAX_PER_SECOND - 1) <= 0.01),
-      row('busiest one-second window [t, t+1000)', `${m.maxWindow} (${m.windowsAbove} windows above ${MAX_PER_SECOND})`, `≤ ${MAX_PER_SECOND}`, m.maxWindow <= MAX_PER_SECOND, true),
+      // The goal is judged where the requests leave for the provider when the capture can tell
+      // (wire-capture.ts); the fake's own count is kept beside it, and judged without it.
+      ...(atWire
+        ? [
+            row(
+              'busiest one-second window [t, t+1000) at the wire (the kernel\'s time of each request on lo)',
+              `${atWire.ours.maxWindow} (${atWire.ours.windowsAbove} windows above ${MAX_PER_SECOND}), i and i+${MAX_PER_SECOND} at least ${atWire.ours.closestMs.toFixed(1)} ms apart`,
+              `≤ ${MAX_PER_SECOND}`,
+              atWire.ours.maxWindow <= MAX_PER_SECOND,
+              true,
+            ),
+          ]
+        : []),
+      row(
+        `busiest one-second window [t, t+1000) at the fake${atWire ? ' (as its event loop reads them, on the cores the senders share)' : ''}`,
+        `${m.maxWindow} (${m.windowsAbove} windows above ${MAX_PER_SECOND})`,
+        atWire ? '(what a provider on this machine counts)' : `≤ ${MAX_PER_SECOND}`,
+        m.maxWindow <= MAX_PER_SECOND,
+        !atWire,
+      ),
       row('sent twice', String(duplicates), '0', duplicates === 0, true),
       row(
         'reference: a bare sender paced by our Pacer, busiest window at the fake',
@@ -170,10 +198,36 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
       ),
     ];
   } finally {
+    await wire?.stop().catch(() => undefined);
     await Promise.all(procs.map((p) => stopChild(p.child, p.exited)));
     await fake.stop();
     await bench.drop();
   }
+}
+
+/**
+ * The same figures from the wire capture: the workers' requests and the reference's, by the
+ * kernel's clock, each checked complete (a capture that lost packets measures nothing).
+ */
+function wireFigures(captured: { requests: WireRequest[]; dropped: number }, size: number) {
+  const times = (labels: string[]) =>
+    captured.requests
+      .filter((r) => labels.includes(r.label))
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
+  const oursAt = times(['w1', 'w2']);
+  // The reference first warms its connections up with sends the fake then forgets (throughput-peer.ts warmUp): its last `size` are the measured ones.
+  const referenceAt = times(['reference']).slice(-size);
+  if (captured.dropped > 0 || oursAt.length !== size || referenceAt.length !== size) {
+    throw new Error(`the wire capture is incomplete: ${oursAt.length} and ${referenceAt.length} of ${size} requests, ${captured.dropped} packets dropped`);
+  }
+  const ours = measure(oursAt);
+  const reference = measure(referenceAt);
+  const text =
+    `at the wire (the kernel's time of each request's first packet on lo, tcpdump): ours busiest window ${ours.maxWindow} (${ours.windowsAbove} above ${MAX_PER_SECOND}), ` +
+    `i and i+${MAX_PER_SECOND} at least ${ours.closestMs.toFixed(1)} ms apart, mean ${ours.mean.toFixed(2)}/s; ` +
+    `the reference busiest window ${reference.maxWindow}, at least ${reference.closestMs.toFixed(1)} ms apart, mean ${reference.mean.toFixed(2)}/s`;
+  return { ours, reference, text };
 }
 
 /**

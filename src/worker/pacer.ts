@@ -24,23 +24,25 @@ export const CATCH_UP_MS = 100;
 export const CATCH_UP_SPACING = 0.5;
 
 /**
- * Added to the window rule's second: start i comes at least 1000 ms + this after start i − R. Two
- * requests written to their connections exactly 1000 ms apart could reach the provider closer
- * (its event loop, the machine's scheduling). 8 ms is a trade: with SPACING_MARGIN_MS it keeps
- * the rate within 1 % of the limit, but it does not cover the worst delays measured on a loaded
- * 2-core machine (requests reached a local provider up to ~16 ms unevenly, docs/benchmarks.md),
- * let alone the internet's: what slips through, the provider answers with a throughput error,
- * and the number slows down (throttle).
+ * Added to the window rule's second: start i comes at least 1000 ms + this after start i − R,
+ * counted from when the requests were written. As they leave this machine (the kernel's time of
+ * each packet) the window then always holds; the margin is for the way to the provider: two
+ * requests written 1000 ms apart can reach it closer. 5 ms is a trade: it covers the 99th
+ * percentile of that unevenness on a busy 2-core machine (1.9–2.6 ms from a sender to a local
+ * provider's event loop), not its worst (up to ~17 ms, docs/benchmarks.md), let alone the
+ * internet's; a wider margin costs the rate (8 and 9 ms left 0.1 % for everything else in the
+ * 1 % the rate may fall short). What slips through, the provider answers with a throughput
+ * error, and the number slows down (throttle).
  */
-export const WINDOW_MARGIN_MS = 8;
+export const WINDOW_MARGIN_MS = 5;
 
 /**
  * Added to R spacings of the schedule: (1000 + this) / R ms apart. More than WINDOW_MARGIN_MS, so
  * that a start a millisecond or so late (timers fire late, the lane was busy) does not hold back
  * the start a window after it; held back, the lateness would add up, start after start, and
- * the rate would fall below the schedule's. The rate is 0.9 % under the limit for it.
+ * the rate would fall below the schedule's. The rate is 0.6 % under the limit for it.
  */
-export const SPACING_MARGIN_MS = 9;
+export const SPACING_MARGIN_MS = 6;
 
 /**
  * One start as the window rule counts it: from when its request was written to the provider's
@@ -183,7 +185,7 @@ export class Pacer {
     return starts > 0 && this.#recent.length >= starts ? this.#recent[this.#recent.length - starts] : undefined;
   }
 
-  /** R starts per window of R × (1000 + WINDOW_MARGIN_MS) / maxPerSecond ms (1008 ms for a whole rate; slowed-down rates may be fractional). */
+  /** R starts per window of R × (1000 + WINDOW_MARGIN_MS) / maxPerSecond ms (1005 ms for a whole rate; slowed-down rates may be fractional). */
   #window(): { starts: number; ms: number } {
     const { maxPerSecond } = this.current;
     if (maxPerSecond <= 0) return { starts: 0, ms: 0 };
