@@ -31,6 +31,9 @@ export async function existingSenders(db: Kysely<DB>): Promise<{ id: number; pro
   return rows.map((r) => ({ id: Number(r.id), provider: r.provider }));
 }
 
+const LEASED_SENDER_COLUMNS = sql`id, key, provider, source, credentials, pause_min_ms, pause_max_ms, max_in_flight, max_per_second,
+      slowdown, slowdown_at, next_send_at, daily_cap, warmup_start_cap, warmup_days, warmup_started_at, sent_day, sent_today`;
+
 /** Takes the lease of one of `ids` that may send now (the longest-waiting first), or returns undefined. */
 export async function leaseDueSender(
   db: Kysely<DB>,
@@ -45,10 +48,13 @@ export async function leaseDueSender(
       WHERE ${senderIdIn(lease.ids)} AND ${usable(lease.now)} AND next_send_at <= ${lease.now}
         AND (lease_owner IS NULL OR lease_expires_at < ${lease.now})
       ORDER BY next_send_at LIMIT 1 ${skipLocked})
-    RETURNING id, key, provider, source, credentials, pause_min_ms, pause_max_ms, max_in_flight, max_per_second,
-      slowdown, slowdown_at, next_send_at, daily_cap, warmup_start_cap, warmup_days, warmup_started_at, sent_day, sent_today`.execute(db);
+    RETURNING ${LEASED_SENDER_COLUMNS}`.execute(db);
   const row = result.rows[0];
-  if (!row) return undefined;
+  return row && leasedSenderOf(row);
+}
+
+/** A sender row as RETURNING gives it (PostgreSQL answers BIGINT columns as strings). */
+function leasedSenderOf(row: LeasedSender): LeasedSender {
   return {
     ...row,
     id: Number(row.id),
@@ -58,6 +64,27 @@ export async function leaseDueSender(
     slowdown_at: row.slowdown_at === null ? null : Number(row.slowdown_at),
     next_send_at: Number(row.next_send_at),
   };
+}
+
+/**
+ * Keeps the lease of a sender its holder goes on sending from (SenderRun's renewal): pushes it
+ * out and adds the requests made since the last count to the day's. Answers the sender as it is
+ * now, or undefined when the holder must stop: the lease was lost, or an admin paused or deleted
+ * the number.
+ */
+export async function renewSenderLease(
+  db: Kysely<DB>,
+  lease: { id: number; owner: string; expiresAt: number; requests: { day: string; count: number } },
+): Promise<LeasedSender | undefined> {
+  const { requests } = lease;
+  const result = await sql<LeasedSender>`
+    UPDATE senders SET lease_expires_at = ${lease.expiresAt},
+      sent_today = CASE WHEN sent_day = ${requests.day} THEN sent_today + ${requests.count} ELSE ${requests.count} END,
+      sent_day = ${requests.day}
+    WHERE id = ${lease.id} AND lease_owner = ${lease.owner} AND deleted_at IS NULL AND paused_reason IS NULL
+    RETURNING ${LEASED_SENDER_COLUMNS}`.execute(db);
+  const row = result.rows[0];
+  return row && leasedSenderOf(row);
 }
 
 /** When the earliest of these senders may send again (for sleeping precisely), if any can. */

@@ -38,8 +38,15 @@ export interface SenderRunContext {
   /** Requests the number may still make today (daily cap, warm-up). */
   requestsLeft: number;
   leaseMs: number;
-  /** Stop starting claims after this time: the lane looks at the blasts again. */
+  /** The end of the run's first stretch: claims stop then, unless `renew` gives it another. */
   claimUntil: number;
+  /**
+   * At the end of a stretch, while sends go on: another stretch (the blasts to send for, the
+   * requests left today, its end), or none (the lane lets its sends end and hands the number
+   * back). `requests`: those made and not yet counted in the day's; `counted` says how many it
+   * counted.
+   */
+  renew(requests: number, now: number): Promise<Renewal>;
   isStopping(): boolean;
   /**
    * Runs a write until the database takes it (outcomes exist only in this process until then),
@@ -50,6 +57,12 @@ export interface SenderRunContext {
   sharedStatement: SharedStatement;
   /** Records the number's stop by the provider in the transaction that pauses it. */
   announcePause(trx: Kysely<DB>, reason: string, now: number): Promise<void>;
+}
+
+/** What a renewal answers: see SenderRunContext.renew. */
+export interface Renewal {
+  counted: number;
+  stretch?: { blasts: queue.SendableBlast[]; requestsLeft: number; claimUntil: number };
 }
 
 /** What a commit answers: the recipients it claimed, with their lease and the blasts new to the run. */
@@ -105,11 +118,24 @@ export class SenderRun {
   #recipients = new Map<number, queue.RecipientOfRow>();
   /** A one-statement commit claimed nothing from the first blast: the ordinary commit tries them all from now on. */
   #firstBlastEmpty = false;
+  /** The blasts this number sends for, oldest first: the context's, then each renewal's. */
+  #runBlasts: queue.SendableBlast[];
+  /** Requests the number may still make today beyond #requests. */
+  #requestsLeft: number;
+  /** Claims stop after this, unless a renewal moves it. */
+  #claimUntil: number;
+  /** The renewal running now, if any. */
+  #renewing: Promise<void> | undefined;
+  /** A renewal said no (or failed): this is the last stretch. */
+  #lastStretch = false;
 
   constructor(ctx: SenderRunContext) {
     this.#ctx = ctx;
     const { sender } = ctx;
     this.#senderCheckedAt = ctx.deps.clock.now();
+    this.#runBlasts = ctx.blasts;
+    this.#requestsLeft = ctx.requestsLeft;
+    this.#claimUntil = ctx.claimUntil;
     this.#pacer = new Pacer(ctx.pacing, { nextStartAt: sender.next_send_at, slowdown: sender.slowdown, slowdownAt: sender.slowdown_at });
   }
 
@@ -123,6 +149,7 @@ export class SenderRun {
         // Nothing more starts; the sends in flight end first, so the number is never handed on
         // with requests of ours still out (its in-flight limit and its window hold).
         if (this.#flying.size === 0) {
+          await this.#renewing;
           await this.#handBackUnstarted();
           throw this.#commitFailure.error;
         }
@@ -132,6 +159,7 @@ export class SenderRun {
       const now = clock.now();
       if (this.#mustStopStarting()) this.#releaseQueued();
       this.#startDue(now);
+      if (this.#renewDue(now)) this.#renewing = this.#renew(now);
       if (!this.#committing) {
         const claim = this.#claimable(now);
         if (this.#commitDue(claim)) {
@@ -142,6 +170,10 @@ export class SenderRun {
           continue;
         }
         if (this.#queued.length + this.#flying.size === 0) {
+          if (this.#renewing) {
+            await this.#ended.wait(this.#ctx.deps.settings.gatewayTimeoutMs);
+            continue;
+          }
           // Nothing claimed: wait until the next start may be claimed if that is near and claims may follow, else hand back.
           const wait = this.#claimAt() - now;
           if (this.#mayClaim(now) && wait > 0 && wait <= HOLD_FOR_MS) {
@@ -170,6 +202,36 @@ export class SenderRun {
     return idle && this.#done.length > 0;
   }
 
+  /** The stretch is over and claims could go on: time to ask for another (SenderRunContext.renew). */
+  #renewDue(now: number): boolean {
+    return !this.#renewing && !this.#lastStretch && now >= this.#claimUntil && !this.#noMoreClaims && !this.#mustStopStarting();
+  }
+
+  /** Asks for another stretch while the sends go on; without one, this stretch is the last. */
+  async #renew(now: number): Promise<void> {
+    const requests = this.#requests;
+    try {
+      const renewal = await this.#ctx.renew(requests, now);
+      this.#requests -= renewal.counted;
+      if (renewal.stretch) {
+        this.#runBlasts = renewal.stretch.blasts;
+        this.#requestsLeft = renewal.stretch.requestsLeft;
+        this.#claimUntil = renewal.stretch.claimUntil;
+        this.#firstBlastEmpty = false;
+      } else {
+        this.#lastStretch = true;
+      }
+    } catch (error) {
+      // The run ends as it would have without renewals. If the count's write took effect unheard,
+      // the hand-back counts those requests again: the day's count errs high, never past the cap.
+      this.#lastStretch = true;
+      this.#ctx.deps.logger.warn({ sender: this.#ctx.sender.key, ...describeDatabaseError(error) }, 'could not keep the number for another stretch; handing it back');
+    } finally {
+      this.#renewing = undefined;
+      this.#ended.notify();
+    }
+  }
+
   #commitEnded(failure: { error: unknown } | undefined): void {
     this.#committing = undefined;
     this.#commitFailure ??= failure;
@@ -190,7 +252,7 @@ export class SenderRun {
   }
 
   #mayClaim(now: number): boolean {
-    return !this.#noMoreClaims && !this.#mustStopStarting() && now < this.#ctx.claimUntil;
+    return !this.#noMoreClaims && !this.#mustStopStarting() && now < this.#claimUntil;
   }
 
   /** When the next claim is due: CLAIM_AHEAD_MS before the start it would take (after those queued already). */
@@ -210,7 +272,7 @@ export class SenderRun {
     // Claims are leased for leaseMs: never claim more than can start within half of it.
     const spacing = this.#pacer.spacingMs;
     const startsInHalfALease = spacing === 0 ? Infinity : Math.max(1, Math.floor(this.#ctx.leaseMs / 2 / spacing)) - this.#queued.length;
-    return Math.max(0, Math.min(free, this.#ctx.requestsLeft - this.#requests - held, startsInHalfALease));
+    return Math.max(0, Math.min(free, this.#requestsLeft - this.#requests - held, startsInHalfALease));
   }
 
   /** Starts every queued send that the pacing allows now. */
@@ -304,7 +366,7 @@ export class SenderRun {
     if (committed.blasts) {
       // Their first claims started the blasts that were queued: no more locking them to start them.
       const started = new Set(committed.claimed.map((r) => r.blast_id));
-      for (const blast of this.#ctx.blasts) if (started.has(blast.id)) blast.status = 'processing';
+      for (const blast of this.#runBlasts) if (started.has(blast.id)) blast.status = 'processing';
       for (const [id, b] of committed.blasts) this.#blasts.set(id, b);
       this.#queued.push(...committed.claimed);
       this.#claimedAny = true;
@@ -319,7 +381,8 @@ export class SenderRun {
    * blast (starting it is a transaction of its own).
    */
   #mayCommitAtOnce(claim: number): boolean {
-    const { deps, blasts } = this.#ctx;
+    const { deps } = this.#ctx;
+    const blasts = this.#runBlasts;
     if (deps.clock.now() - this.#senderCheckedAt >= SENDER_CHECK_MS) return false;
     if (claim === 0) return true;
     const first = blasts[0];
@@ -332,7 +395,8 @@ export class SenderRun {
    * (PostgreSQL, rarely anything) after it, in a transaction.
    */
   async #commitAtOnce(outcomes: queue.Outcome[], claim: number): Promise<Committed> {
-    const { deps, owner, sender, leaseMs, blasts, sharedStatement } = this.#ctx;
+    const { deps, owner, sender, leaseMs, sharedStatement } = this.#ctx;
+    const blasts = this.#runBlasts;
     const now = deps.clock.now();
     const blastId = blasts[0]?.id ?? 0;
     const done = await sharedStatement.commit(blastId, {
@@ -372,7 +436,8 @@ export class SenderRun {
   }
 
   async #claim(trx: Kysely<DB>, now: number, leaseExpiresAt: number, limit: number): Promise<queue.ClaimedRecipient[]> {
-    const { deps, owner, sender, blasts } = this.#ctx;
+    const { deps, owner, sender } = this.#ctx;
+    const blasts = this.#runBlasts;
     for (const blast of blasts) {
       if (blast.status !== 'processing') await queue.lockBlast(trx, deps.database.engine, blast.id);
       const claimed = await queue.claimRecipients(trx, deps.database.engine, { blastId: blast.id, senderId: sender.id, owner, now, leaseExpiresAt, limit });

@@ -135,6 +135,31 @@ describe('five senders, each paced on its own', () => {
   });
 });
 
+describe('one lane, two fast numbers on one blast', () => {
+  let fakes: FakeFonnte[];
+  let svc: TestService;
+  before(async () => {
+    fakes = await startNumbers(2);
+    // One lane, and stretches of 300 ms: the lane keeps a number from one stretch to the next only
+    // while no other number of its blasts waits for a lane.
+    svc = await startTestService({ SECRET_KEY, WORKER_CONCURRENCY: '1', GATEWAY_TIMEOUT_MS: '300' });
+  });
+  after(async () => {
+    await svc.stop();
+    await Promise.all(fakes.map((f) => f.close()));
+  });
+
+  it('takes turns: neither number keeps the lane while the other waits', async () => {
+    const fast = { pause_min_ms: 0, pause_max_ms: 0, max_in_flight: 4, max_per_second: 40 };
+    const ids = [await addSender(svc, fakes[0]!, 0, fast), await addSender(svc, fakes[1]!, 1, fast)];
+    const id = await createBlast(svc, 500, 80, { sender_ids: ids });
+    const done = await svc.api.waitForBlast(id, undefined, 30_000);
+    assert.deepEqual([done.status, done.sent_count], ['completed', 80]);
+    const shares = fakes.map((f) => f.requests.length);
+    assert.ok(shares.every((n) => n >= 20), `requests per number: ${shares.join(', ')}`);
+  });
+});
+
 describe('daily caps and warm-up (on a controllable clock)', () => {
   const clock = new ManualClock(Date.parse('2026-06-01T10:00:00+07:00'));
   let svc: TestService;

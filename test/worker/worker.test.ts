@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mobileNumber, startTestService, type TestService } from '../helpers.js';
+import { busiestWindow, mobileNumber, startTestService, type TestService } from '../helpers.js';
 import { DELIVERY_UNKNOWN } from '../../src/worker/queue.repository.js';
 
 describe('worker: sending, counters, pacing and recovery', () => {
@@ -143,5 +143,54 @@ describe('worker: a skipped recipient costs a one-phone number no pause', () => 
     const tookMs = Date.parse(blast.completed_at) - Date.parse(blast.started_at);
     assert.ok(tookMs < PAUSE_MS, `the blast took ${tookMs} ms: the skips waited for pauses`);
     assert.equal(svc.logs.filter((line) => line.includes('would send')).length, 1);
+  });
+});
+
+describe('worker: a number with work keeps its lease from one stretch to the next', () => {
+  const RATE = 40;
+  let svc: TestService;
+  before(async () => {
+    // Claims stop GATEWAY_TIMEOUT_MS into a lease unless the lane keeps the number for another
+    // stretch: at 300 ms, a blast of 2 s at 40/s is some seven stretches.
+    svc = await startTestService({ GATEWAY_TIMEOUT_MS: '300', SEND_MAX_IN_FLIGHT: '4', SEND_MAX_PER_SECOND: String(RATE), WORKER_CONCURRENCY: '1' });
+  });
+  after(() => svc.stop());
+
+  const environmentSender = () =>
+    svc.service.database.db.selectFrom('senders').select(['id', 'lease_owner', 'sent_today']).where('source', '=', 'environment').executeTakeFirstOrThrow();
+
+  it('is never handed back while it sends, and counts its day as it goes', async () => {
+    const customers = await svc.api.createCustomers(Array.from({ length: 80 }, (_, i) => ({ name: `S${i}`, phone: mobileNumber(7200 + i) })));
+    const before = Number((await environmentSender()).sent_today);
+    const blastId = await svc.api.blastTo(customers);
+    const owners = new Set<string>();
+    const counts: number[] = [];
+    for (;;) {
+      const sender = await environmentSender();
+      if (sender.lease_owner) owners.add(sender.lease_owner);
+      counts.push(Number(sender.sent_today) - before);
+      const blast = (await svc.api.get(`/api/v1/whatsapp/blast/${blastId}`)).body.data;
+      if (blast.status === 'completed') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // Handed back and leased again, each stretch would have an owner of its own (a lane's turn).
+    assert.equal(owners.size, 1, `leases: ${[...owners].join(', ')}`);
+    assert.ok(counts.some((c) => c > 0 && c < 80), `the day's count moved only at the end: ${counts.join(', ')}`);
+    assert.equal(Number((await environmentSender()).sent_today) - before, 80, 'each request counted once');
+  });
+
+  it('a changed rate takes effect at the next stretch', async () => {
+    const customers = await svc.api.createCustomers(Array.from({ length: 60 }, (_, i) => ({ name: `T${i}`, phone: mobileNumber(7300 + i) })));
+    const { id: senderId } = await environmentSender();
+    const blastId = await svc.api.blastTo(customers);
+    await svc.api.waitForBlast(blastId, (b) => b.sent_count >= 10);
+    const changedAt = Date.now();
+    assert.equal((await svc.api.patch(`/api/v1/senders/${senderId}`, { max_per_second: 10 })).status, 200);
+    const blast = await svc.api.waitForBlast(blastId, undefined, 30_000);
+    assert.equal(blast.sent_count, 60);
+    // The stretch under way ends within 300 ms, its last sends within one more.
+    const after = (await svc.api.allLogs(blastId)).map((l) => Date.parse(l.sent_at)).filter((t) => t >= changedAt + 600);
+    assert.ok(after.length >= 20, `${after.length} sends after the change`);
+    assert.ok(busiestWindow(after) <= 10, `${busiestWindow(after)} in one second after the rate became 10/s`);
   });
 });
