@@ -83,6 +83,9 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
       WORKER_POLL_MS: '100',
       WORKER_CONCURRENCY: '1',
       GATEWAY_TIMEOUT_MS: String(ctx.rateTimeoutMs),
+      // A lane keeps a number with work stretch after stretch (WORKER_HOLD_MS, 5 min by default):
+      // handed back every 10 s, the number can change process three times in a run.
+      WORKER_HOLD_MS: '10000',
       QUIET_HOURS: 'off',
     });
     const spawn = (role: string, label: string) => {

@@ -60,6 +60,8 @@ const EnvSchema = Type.Object({
   DB_RETRY_MAX_MS: Type.Integer({ default: 5000, minimum: 1 }),
   /** How often an idle worker in another process looks for new work. */
   WORKER_POLL_MS: Type.Integer({ default: 1000, minimum: 10, maximum: 60000 }),
+  /** Longest a lane keeps one sending number with work before handing it back (0: after every stretch of GATEWAY_TIMEOUT_MS). */
+  WORKER_HOLD_MS: Type.Integer({ default: 300000, minimum: 0, maximum: 86400000 }),
   /** Bearer token for GET /metrics; unset: /metrics is open. */
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** ROLE=worker serves /metrics and /healthz on this port (the API roles serve them on PORT). */
@@ -133,6 +135,7 @@ export interface Config {
   retryBaseMs: number;
   retryMaxMs: number;
   workerPollMs: number;
+  workerHoldMs: number;
   /** Backoff while the database is unreachable. */
   databaseRetry: { baseMs: number; maxMs: number };
   optOutKeywords: readonly string[];
@@ -233,6 +236,7 @@ export function loadConfig(source: Record<string, string | undefined>): Readonly
     retryBaseMs: env.RETRY_BASE_MS,
     retryMaxMs: env.RETRY_MAX_MS,
     workerPollMs: env.WORKER_POLL_MS,
+    workerHoldMs: env.WORKER_HOLD_MS,
     databaseRetry: Object.freeze({ baseMs: env.DB_RETRY_BASE_MS, maxMs: env.DB_RETRY_MAX_MS }),
     optOutKeywords: Object.freeze(env.OPT_OUT_KEYWORDS.split(',').map((k) => k.trim().toUpperCase()).filter(Boolean)),
     metricsToken: env.METRICS_TOKEN,

@@ -110,6 +110,7 @@ export async function startService(
             gatewayTimeoutMs: config.gatewayTimeoutMs,
             publicBaseUrl: config.publicBaseUrl,
             idlePollMs: config.workerPollMs,
+            holdMs: config.workerHoldMs,
             maxAttempts: config.maxSendAttempts,
             baseDelayMs: config.retryBaseMs,
             maxDelayMs: config.retryMaxMs,

@@ -43,8 +43,8 @@ export interface SenderRunContext {
   /**
    * At the end of a stretch, while sends go on: another stretch (the blasts to send for, the
    * requests left today, its end), or none (the lane lets its sends end and hands the number
-   * back). `requests`: those made and not yet counted in the day's; `counted` says how many it
-   * counted.
+   * back). `requests`: the sends finished and not yet counted in the day's; `counted` says how
+   * many it counted.
    */
   renew(requests: number, now: number): Promise<Renewal>;
   isStopping(): boolean;
@@ -223,7 +223,8 @@ export class SenderRun {
       }
     } catch (error) {
       // The run ends as it would have without renewals. If the count's write took effect unheard,
-      // the hand-back counts those requests again: the day's count errs high, never past the cap.
+      // the hand-back counts those requests again: the stored day's count errs high (a number may
+      // rest early), never low.
       this.#lastStretch = true;
       this.#ctx.deps.logger.warn({ sender: this.#ctx.sender.key, ...describeDatabaseError(error) }, 'could not keep the number for another stretch; handing it back');
     } finally {

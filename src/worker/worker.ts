@@ -35,6 +35,8 @@ export interface WorkerSettings extends RetrySettings {
   publicBaseUrl: string | undefined;
   /** Longest sleep of an idle loop; work from this process wakes it at once. */
   idlePollMs: number;
+  /** Longest a lane keeps one number with work, stretch after stretch, before handing it back (0: after each). */
+  holdMs: number;
   /** Default quiet hours (null: none) and the zone they and daily caps are counted in. */
   quietHours: QuietHours | null;
   timeZone: string;
@@ -211,7 +213,8 @@ export class Worker {
 
   /**
    * One turn of a lane: find the blasts that may send now, lease one of their senders that may
-   * send now, claim a window of recipients for it, send, record, and hand the sender back.
+   * send now, and send from it (SenderRun: claim, send, record, in stretches while it keeps the
+   * number) until it hands the sender back.
    */
   async #sendOnce(): Promise<number> {
     const { database, clock, settings } = this.#deps;
@@ -261,6 +264,8 @@ export class Worker {
         return 0;
       }
       const allowed = open.filter((b) => sendersOf(b).includes(leased.id));
+      // The blasts of the stretch under way, as the last renewal read them (a run may go on for hours).
+      let stretch = { blasts: allowed, sendersOf };
       const run = new SenderRun({
         deps: this.#deps,
         owner,
@@ -272,12 +277,16 @@ export class Worker {
         leaseMs: this.#leaseMs,
         // Like a lease's sends: claims stop after one gateway time-out, and the last send may take one more.
         claimUntil: now + settings.gatewayTimeoutMs,
-        renew: (requests, at) => this.#renew(leased, owner, requests, at),
+        renew: async (requests, at) => {
+          const renewal = await this.#renew(leased, owner, now, requests, at);
+          if (renewal.stretch) stretch = { blasts: renewal.stretch.blasts, sendersOf: renewal.sendersOf ?? stretch.sendersOf };
+          return renewal;
+        },
         isStopping: () => this.#stopping,
         sharedStatement: this.#sharedStatement,
         persist: (what, write, leaseExpiresAt) =>
           this.#persist(what, write, leaseExpiresAt, () => queue.extendLeases(db, { owner, senderId: leased.id, expiresAt: clock.now() + this.#leaseMs })),
-        announcePause: (trx, reason, at) => this.#announceProviderPause(trx, leased.id, reason, allowed, sendersOf, at),
+        announcePause: (trx, reason, at) => this.#announceProviderPause(trx, leased.id, reason, stretch.blasts, stretch.sendersOf, at),
       });
       const claimed = await run.run();
       handedBack = true;
@@ -301,19 +310,21 @@ export class Worker {
 
   /**
    * At the end of a run's stretch: whether its lane keeps the number for another one, its sends
-   * going on meanwhile. Yes while the number has blasts that may send, no other number of theirs
-   * is due and free (waiting for a lane: it gets its turn), and the number's settings are still
-   * those the run paces by (else the next lease takes the new ones). Counts the day's requests
-   * so far in the same write that pushes the lease out, so a run that goes on for hours keeps
-   * the daily cap and the counts others read up to date.
+   * going on meanwhile. Yes while the number has blasts that may send, no other number of the
+   * open blasts is due and free (waiting for a lane: it gets its turn), the number's settings are
+   * still those the run paces by (else the next lease takes the new ones), and it was leased less
+   * than WORKER_HOLD_MS ago (`leasedAt`: now and then it goes back, so that the lanes of other
+   * processes get it too). Counts the day's requests so far in the same write that pushes the
+   * lease out, so a run that goes on for hours keeps the daily cap and the counts others read up
+   * to date.
    *
    * Why: handing the number back means letting its requests end first (the in-flight limit
    * holds across holders), and at full rate that pause is lost for good — the window rule
-   * allows no making up. At 80/s it cost 0.3–0.7 % of the rate with 15 s stretches against a
-   * provider answering in 50 ms, and more against one answering in 250 ms.
+   * allows no making up (docs/benchmarks.md, rate per number).
    */
-  async #renew(leased: LeasedSender, owner: string, requests: number, now: number): Promise<Renewal> {
-    const { database, settings } = this.#deps;
+  async #renew(leased: LeasedSender, owner: string, leasedAt: number, requests: number, now: number): Promise<Renewal & { sendersOf?: (blast: queue.SendableBlast) => number[] }> {
+    const { database, settings, clock } = this.#deps;
+    if (now - leasedAt >= settings.holdMs) return { counted: 0 };
     const { open } = await this.#openBlasts(now);
     const { sendersOf, senderIds } = await this.#sendersOf(open);
     const blasts = open.filter((b) => sendersOf(b).includes(leased.id));
@@ -325,7 +336,9 @@ export class Worker {
     const sender = await queue.renewSenderLease(database.db, { id: leased.id, owner, expiresAt: now + this.#leaseMs, requests: { day, count: requests } });
     if (!sender) return { counted: 0 };
     if (!samePacingAndCredentials(leased, sender)) return { counted: requests };
-    return { counted: requests, stretch: { blasts, requestsLeft: remainingToday(sender, now, settings.timeZone), claimUntil: now + settings.gatewayTimeoutMs } };
+    // The stretch counts from the answer: a slow renewal does not shorten it.
+    const stretch = { blasts, requestsLeft: remainingToday(sender, now, settings.timeZone), claimUntil: clock.now() + settings.gatewayTimeoutMs };
+    return { counted: requests, stretch, sendersOf };
   }
 
   /**

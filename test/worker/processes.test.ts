@@ -30,7 +30,9 @@ describe('separate worker processes against one database', () => {
       FONNTE_BASE_URL: fake.url,
       SEND_DELAY_MIN_MS: '120',
       SEND_DELAY_MAX_MS: '180',
+      // Short leases, each handed back: the number goes from process to process.
       GATEWAY_TIMEOUT_MS: '1000',
+      WORKER_HOLD_MS: '0',
       WORKER_CONCURRENCY: '2',
     });
   });

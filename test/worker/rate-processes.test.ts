@@ -33,8 +33,9 @@ describe('a number\'s rate across worker processes', () => {
   const env = (extra: Record<string, string | undefined> = {}) =>
     testEnv(db, {
       ...metaServiceEnv(fake),
-      // Short leases, so the number changes hands between the workers often.
+      // Short leases, handed back after each stretch, so the number changes hands between the workers often.
       GATEWAY_TIMEOUT_MS: '1000',
+      WORKER_HOLD_MS: '0',
       WORKER_CONCURRENCY: '2',
       ...extra,
     });

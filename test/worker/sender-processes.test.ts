@@ -23,7 +23,7 @@ describe('senders across worker processes', () => {
 
   it('two workers share three paced senders: nobody twice, every gap on a number ≥ its pause', async () => {
     // The same SECRET_KEY everywhere: the API encrypts the credentials, the workers decrypt them.
-    const env = testEnv(db, { SECRET_KEY: randomBytes(32).toString('hex'), WORKER_CONCURRENCY: '2', GATEWAY_TIMEOUT_MS: '1000' });
+    const env = testEnv(db, { SECRET_KEY: randomBytes(32).toString('hex'), WORKER_CONCURRENCY: '2', GATEWAY_TIMEOUT_MS: '1000', WORKER_HOLD_MS: '0' });
     const start = (role: string) => {
       const proc = spawnService({ ...env, ROLE: role });
       procs.push(proc);

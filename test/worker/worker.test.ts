@@ -194,3 +194,25 @@ describe('worker: a number with work keeps its lease from one stretch to the nex
     assert.ok(busiestWindow(after) <= 10, `${busiestWindow(after)} in one second after the rate became 10/s`);
   });
 });
+
+describe('worker: WORKER_HOLD_MS bounds how long a lane keeps one number', () => {
+  let svc: TestService;
+  before(async () => {
+    svc = await startTestService({ GATEWAY_TIMEOUT_MS: '300', WORKER_HOLD_MS: '700', SEND_MAX_IN_FLIGHT: '4', SEND_MAX_PER_SECOND: '40', WORKER_CONCURRENCY: '1' });
+  });
+  after(() => svc.stop());
+
+  it('hands a number with work back once held that long, and leases it anew', async () => {
+    const customers = await svc.api.createCustomers(Array.from({ length: 80 }, (_, i) => ({ name: `H${i}`, phone: mobileNumber(7400 + i) })));
+    const blastId = await svc.api.blastTo(customers);
+    const owners = new Set<string>();
+    for (;;) {
+      const sender = await svc.service.database.db.selectFrom('senders').select('lease_owner').where('source', '=', 'environment').executeTakeFirstOrThrow();
+      if (sender.lease_owner) owners.add(sender.lease_owner);
+      if ((await svc.api.get(`/api/v1/whatsapp/blast/${blastId}`)).body.data.status === 'completed') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    // 2 s of sending, held at most 0.7 s (plus the stretch under way) at a time.
+    assert.ok(owners.size >= 2, `leases: ${[...owners].join(', ')}`);
+  });
+});
