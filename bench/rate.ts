@@ -83,9 +83,10 @@ export async function benchRate(ctx: BenchContext): Promise<Result[]> {
       WORKER_POLL_MS: '100',
       WORKER_CONCURRENCY: '1',
       GATEWAY_TIMEOUT_MS: String(ctx.rateTimeoutMs),
-      // A lane keeps a number with work stretch after stretch (WORKER_HOLD_MS, 5 min by default):
-      // handed back every 10 s, the number can change process three times in a run.
-      WORKER_HOLD_MS: '10000',
+      // Handed back after every stretch (--rate-hold=0, the default here), the number can change
+      // process at each; --rate-hold=300000 runs the service's default, under which a lane keeps
+      // a number with work stretch after stretch.
+      WORKER_HOLD_MS: String(ctx.rateHoldMs),
       QUIET_HOURS: 'off',
     });
     const spawn = (role: string, label: string) => {

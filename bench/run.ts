@@ -45,6 +45,8 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
                              flight sent by two ROLE=worker processes; fails on any one-second window above 80
   --rate-timeout=MS          the workers' GATEWAY_TIMEOUT_MS in rate (default 2000: a lease, and so a hand-over
                              of the number, every 2 s; the service's default is 15000)
+  --rate-hold=MS             the workers' WORKER_HOLD_MS in rate (default 0: the number is handed back after every
+                             lease's stretch; 300000 is the service's default, under which a lane keeps it)
   --requests=N               measured blast requests in accept (default 200)
   --bare-requests=N          bare HTTP POSTs for dispatch's baselines (default 10000)
   --dispatch-fake=test,fast  fakes for dispatch: the project's test fake and/or the timer-free one (default both)
@@ -138,6 +140,7 @@ function parseArgs(argv: string[]) {
     explain: get('explain') === 'true' || get('explain') === '1',
     faultsOutageSeconds: get('faults-outage') === undefined ? 0 : num('faults-outage', 0),
     rateTimeoutMs: num('rate-timeout', 2_000),
+    rateHoldMs: num('rate-hold', 0),
   };
   const engines = list<Engine>('engine', ['sqlite', 'postgres'], ['sqlite', 'postgres']);
   const waitIdleSeconds = get('wait-idle') === undefined ? 0 : num('wait-idle', 0);

@@ -34,6 +34,8 @@ export interface BenchOptions {
   faultsOutageSeconds: number;
   /** GATEWAY_TIMEOUT_MS of `rate`'s workers: how often a lease ends and the number is handed back. */
   rateTimeoutMs: number;
+  /** The workers' WORKER_HOLD_MS in rate (0: the number is handed back after every stretch). */
+  rateHoldMs: number;
 }
 
 export interface BenchContext extends BenchOptions {
