@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { busiestWindow, mobileNumber, startTestService, type TestService } from '../helpers.js';
+import { busiestWindow, mobileNumber, startTestService, waitFor, type TestService } from '../helpers.js';
 import { DELIVERY_UNKNOWN } from '../../src/worker/queue.repository.js';
 
 describe('worker: sending, counters, pacing and recovery', () => {
@@ -179,7 +179,16 @@ describe('worker: a number with work keeps its lease from one stretch to the nex
     // Handed back and leased again, each stretch would have an owner of its own (a lane's turn).
     assert.equal(owners.size, 1, `leases: ${[...owners].join(', ')}`);
     assert.ok(counts.some((c) => c > before && c < before + 80), `the day's count moved only at the end: ${counts.join(', ')}`);
-    assert.equal(Number((await environmentSender(svc)).sent_today) - before, 80, 'each request counted once');
+    // The requests since the last renewal are counted when the number is handed back, just after the blast completes.
+    const handedBack = await waitFor(
+      async () => {
+        const sender = await environmentSender(svc);
+        return sender.lease_owner === null ? sender : undefined;
+      },
+      5_000,
+      'the number handed back',
+    );
+    assert.equal(Number(handedBack.sent_today) - before, 80, 'each request counted once');
   });
 
   it('a changed rate takes effect at the next stretch', async () => {
