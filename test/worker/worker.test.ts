@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { busiestWindow, mobileNumber, startTestService, waitFor, type TestService } from '../helpers.js';
 import { DELIVERY_UNKNOWN } from '../../src/worker/queue.repository.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
 
 describe('worker: sending, counters, pacing and recovery', () => {
   let svc: TestService;
@@ -213,6 +214,15 @@ describe('worker: WORKER_HOLD_MS bounds how long a lane keeps one number', () =>
     svc = await startTestService({ ...SHORT_STRETCHES, WORKER_HOLD_MS: '700' });
   });
   after(() => svc.stop());
+
+  it('defaults to five minutes and refuses a hold that is not a whole number of milliseconds ≥ 0', () => {
+    const base = { DATA_DIR: '/tmp/unused' };
+    assert.equal(loadConfig(base).workerHoldMs, 300_000);
+    assert.equal(loadConfig({ ...base, WORKER_HOLD_MS: '0' }).workerHoldMs, 0);
+    for (const bad of ['-1', 'soon', '1.5', '86400001']) {
+      assert.throws(() => loadConfig({ ...base, WORKER_HOLD_MS: bad }), (e: Error) => e instanceof ConfigError && /WORKER_HOLD_MS/.test(e.message), bad);
+    }
+  });
 
   it('hands a number with work back once held that long, and leases it anew', async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: 80 }, (_, i) => ({ name: `H${i}`, phone: mobileNumber(7400 + i) })));
