@@ -41,6 +41,8 @@ const USAGE = `usage: npm run bench -- [accept] [expand] [dispatch] [memory] [im
   --throughput-size=N        messages per scenario in throughput (default 20000): ours (node dist/main.js, Meta
                              adapter) vs BullMQ + Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379) vs bare
                              keep-alive requests, one fake Meta gateway in its own process
+  --throughput-scenarios=…   which throughput scenarios run, e.g. 2,3 (default 1,2,3: one number; 8 numbers; one
+                             Meta number with 8 in flight)
   --rate-size=N              recipients in rate (default 3000, ≥ 30 s at 80/s): one Meta number at 80/s and 8 in
                              flight sent by two ROLE=worker processes; fails on any one-second window above 80
   --rate-timeout=MS          the workers' GATEWAY_TIMEOUT_MS in rate (default 2000: a lease, and so a hand-over
@@ -141,6 +143,7 @@ function parseArgs(argv: string[]) {
     faultsOutageSeconds: get('faults-outage') === undefined ? 0 : num('faults-outage', 0),
     rateTimeoutMs: num('rate-timeout', 2_000),
     rateHoldMs: num('rate-hold', 0),
+    throughputScenarios: list('throughput-scenarios', ['1', '2', '3'] as const, ['1', '2', '3']).map(Number),
   };
   const engines = list<Engine>('engine', ['sqlite', 'postgres'], ['sqlite', 'postgres']);
   const waitIdleSeconds = get('wait-idle') === undefined ? 0 : num('wait-idle', 0);

@@ -46,7 +46,7 @@ export async function benchThroughput(ctx: BenchContext): Promise<Result[]> {
   const fake = await startThroughputFake(TOKEN);
   const results: Result[] = [];
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((_, i) => ctx.throughputScenarios.includes(i + 1))) {
       const concurrency = scenario.numbers * scenario.inFlight;
       const bare = await runPeer(fake, ctx, { mode: 'bare', numbers: NUMBERS.slice(0, 1), concurrency });
       ctx.log(`${scenario.label}: bare keep-alive requests, ${concurrency} at a time: ${int(bare.rate)}/s, ${int(bare.cpuUsPerMessage)} µs CPU each`);

@@ -36,6 +36,8 @@ export interface BenchOptions {
   rateTimeoutMs: number;
   /** The workers' WORKER_HOLD_MS in rate (0: the number is handed back after every stretch). */
   rateHoldMs: number;
+  /** Which of throughput's scenarios run (1: one number, 2: 8 numbers, 3: one Meta number with 8 in flight). */
+  throughputScenarios: number[];
 }
 
 export interface BenchContext extends BenchOptions {

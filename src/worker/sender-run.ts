@@ -23,6 +23,15 @@ const HOLD_FOR_MS = 1_000;
  */
 const CLAIM_AHEAD_MS = 100;
 
+/**
+ * A commit that is due waits up to this long for the number's other requests in flight to come
+ * back, so that one commit (and on SQLite one fsync) records them all: with 8 in flight and no
+ * per-second limit a commit covered ~4 messages instead of 8, and the service spent ~25 % more
+ * CPU a message. Short beside any real provider's answer (~250 ms), so a slow request holds the
+ * others' outcomes up no longer than this.
+ */
+const COMMIT_GATHER_MS = 5;
+
 /** How often a run pushes out its number's lease (2 × GATEWAY_TIMEOUT_MS + 5 s long) and sees whether an admin paused the number. */
 const SENDER_CHECK_MS = 1_000;
 
@@ -128,6 +137,8 @@ export class SenderRun {
   #renewing: Promise<void> | undefined;
   /** A renewal said no (or failed): this is the last stretch. */
   #lastStretch = false;
+  /** Since when a commit has been due, while it waits for the requests in flight (COMMIT_GATHER_MS). */
+  #commitDueSince: number | undefined;
 
   constructor(ctx: SenderRunContext) {
     this.#ctx = ctx;
@@ -162,7 +173,8 @@ export class SenderRun {
       if (this.#renewDue(now)) this.#renewing = this.#renew(now);
       if (!this.#committing) {
         const claim = this.#claimable(now);
-        if (this.#commitDue(claim)) {
+        if (this.#commitDue(claim, now)) {
+          this.#commitDueSince = undefined;
           this.#committing = this.#commit(claim).then(
             () => this.#commitEnded(undefined),
             (error: unknown) => this.#commitEnded({ error }),
@@ -192,9 +204,19 @@ export class SenderRun {
   /**
    * Whether to commit now, given `claim` recipients claimable: when half the slots' worth of
    * outcomes or claims is waiting (so that a commit covers several messages), when a paced
-   * number's queue is empty and its next start near, or when nothing else is going on.
+   * number's queue is empty and its next start near, or when nothing else is going on; and then
+   * once no request is in flight or COMMIT_GATHER_MS have passed.
    */
-  #commitDue(claim: number): boolean {
+  #commitDue(claim: number, now: number): boolean {
+    if (!this.#hasCommitWaiting(claim)) {
+      this.#commitDueSince = undefined;
+      return false;
+    }
+    this.#commitDueSince ??= now;
+    return this.#flying.size === 0 || now - this.#commitDueSince >= COMMIT_GATHER_MS;
+  }
+
+  #hasCommitWaiting(claim: number): boolean {
     const batch = Math.max(1, Math.ceil(this.#pacer.current.maxInFlight / 2));
     const idle = this.#queued.length + this.#flying.size === 0;
     if (this.#done.length >= batch || claim >= batch) return true;
@@ -245,6 +267,7 @@ export class SenderRun {
     let at = now + this.#ctx.deps.settings.gatewayTimeoutMs;
     if (this.#queued.length > 0 && this.#flying.size < maxInFlight) at = Math.min(at, this.#pacer.nextStartAt);
     if (!this.#committing && this.#mayClaim(now) && this.#queued.length + this.#flying.size < maxInFlight) at = Math.min(at, this.#claimAt());
+    if (!this.#committing && this.#commitDueSince !== undefined) at = Math.min(at, this.#commitDueSince + COMMIT_GATHER_MS);
     return Math.max(1, at - now);
   }
 
