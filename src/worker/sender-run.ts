@@ -93,8 +93,9 @@ interface Committed {
  * more than `maxInFlight` of its recipients claimed (`sending`), so a crash leaves at most that
  * many "delivery unknown". Finished outcomes are recorded and the next recipients claimed in one
  * commit, which runs while the sends already claimed go on: one commit at a time, once half the
- * slots' worth is waiting (#commitDue), claiming a little ahead of the starts (CLAIM_AHEAD_MS)
- * so that a start need not wait for it. An outcome is in the database before it is counted in
+ * slots' worth is waiting and the other requests in flight are back or COMMIT_GATHER_MS have
+ * passed (#commitDue), claiming a little ahead of the starts (CLAIM_AHEAD_MS) so that a start
+ * need not wait for it. An outcome is in the database before it is counted in
  * metrics.
  */
 export class SenderRun {
