@@ -26,8 +26,8 @@ const CLAIM_AHEAD_MS = 100;
 /**
  * A commit that is due waits up to this long for the number's other requests in flight to come
  * back, so that one commit (and on SQLite one fsync) records them all: with 8 in flight and no
- * per-second limit a commit covered ~4 messages instead of 8, and the service spent ~25 % more
- * CPU a message. Short beside any real provider's answer (~250 ms), so a slow request holds the
+ * per-second limit a commit covered 4 messages instead of 8, and the service spent 15–25 % more
+ * CPU a message (docs/benchmarks.md). Short beside any real provider's answer (~250 ms), so a slow request holds the
  * others' outcomes up no longer than this.
  */
 const COMMIT_GATHER_MS = 5;
@@ -217,6 +217,7 @@ export class SenderRun {
     return this.#flying.size === 0 || now - this.#commitDueSince >= COMMIT_GATHER_MS;
   }
 
+  /** Whether outcomes or claims are waiting for a commit (see #commitDue), in flight or not. */
   #hasCommitWaiting(claim: number): boolean {
     const batch = Math.max(1, Math.ceil(this.#pacer.current.maxInFlight / 2));
     const idle = this.#queued.length + this.#flying.size === 0;
