@@ -36,6 +36,8 @@ export interface FakeServerOptions<R, A> {
   port?: number | undefined;
   /** The delay before answering `request`, read as its answer is scheduled (tests change it between requests). */
   latencyMs(request: R): number;
+  /** Takes over when to answer `request` (by calling `answer`), or declines (false): then after latencyMs. */
+  schedule?(request: R, answer: () => void): boolean;
   /** The request as the fake records it. */
   decode(base: FakeRequestBase, body: Buffer): R;
   /** The answer to a recorded request; `req` is the raw request, for what `decode` left out. */
@@ -74,10 +76,14 @@ export async function startFakeServer<R, A>(options: FakeServerOptions<R, A>): P
         requests.push(request);
         const answer = options.decide(request, req);
         if (answer === 'hang') return;
-        const timer = setTimeout(() => {
-          timers.delete(timer);
+        const answerNow = () => {
           if (answer === 'destroy') req.socket.destroy();
           else if (!res.destroyed) options.write(res, answer, request);
+        };
+        if (options.schedule?.(request, answerNow)) return;
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          answerNow();
         }, options.latencyMs(request));
         timers.add(timer);
       })

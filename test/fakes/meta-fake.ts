@@ -54,6 +54,8 @@ export interface FakeMetaOptions {
   phoneNumberId?: string;
   port?: number;
   latencyMs?: number;
+  /** See FakeMeta.answerTogether (default 0: off). */
+  answerTogether?: number;
   /** Delay before answering a media upload (default: latencyMs). */
   uploadLatencyMs?: number;
   behaviour?: FakeMetaBehaviour;
@@ -73,6 +75,12 @@ export interface FakeMeta {
   phoneNumberId: string;
   /** Delay before answering, in milliseconds. */
   latencyMs: number;
+  /**
+   * When above 0: sends are answered in groups of this many, all in one turn of the event loop,
+   * once that many are waiting or latencyMs after the first of them (a group left short). Their
+   * answers then reach the client together, however loaded the machine.
+   */
+  answerTogether: number;
   /** Delay before answering a media upload; undefined: latencyMs. */
   uploadLatencyMs: number | undefined;
   behaviour: FakeMetaBehaviour | undefined;
@@ -98,7 +106,27 @@ const TYPES = new Set(['text', 'image', 'template']);
 export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<FakeMeta> {
   let nextMediaId = 4_490_709_327_384_033n;
   const mediaIds = new Set<string>();
-  const server = await startFakeServer({ port: options.port, latencyMs: (request) => (request.path.endsWith('/media') ? (fake.uploadLatencyMs ?? fake.latencyMs) : fake.latencyMs), decode: decodeRequest, decide, write });
+  const group: (() => void)[] = [];
+  let groupTimer: NodeJS.Timeout | undefined;
+  const answerGroup = () => {
+    clearTimeout(groupTimer);
+    groupTimer = undefined;
+    for (const answer of group.splice(0)) answer();
+  };
+  const server = await startFakeServer({
+    port: options.port,
+    latencyMs: (request) => (request.path.endsWith('/media') ? (fake.uploadLatencyMs ?? fake.latencyMs) : fake.latencyMs),
+    schedule(request, answer) {
+      if (fake.answerTogether <= 0 || !request.path.endsWith('/messages')) return false;
+      group.push(answer);
+      if (group.length >= fake.answerTogether) answerGroup();
+      else groupTimer ??= setTimeout(answerGroup, fake.latencyMs);
+      return true;
+    },
+    decode: decodeRequest,
+    decide,
+    write,
+  });
 
   /** The test's behaviour first; then Graph's order: path, token, phone number id, body. */
   function decide(request: FakeMetaRequest): FakeMetaAnswer {
@@ -198,9 +226,14 @@ export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<Fake
     accessToken: options.accessToken ?? 'fake-meta-access-token',
     phoneNumberId: options.phoneNumberId ?? '106540352242922',
     latencyMs: options.latencyMs ?? 0,
+    answerTogether: options.answerTogether ?? 0,
     uploadLatencyMs: options.uploadLatencyMs,
     behaviour: options.behaviour,
-    close: () => server.close(),
+    close: () => {
+      clearTimeout(groupTimer);
+      group.length = 0;
+      return server.close();
+    },
   };
   return fake;
 }

@@ -24,7 +24,6 @@ describe('worker: a commit gathers the outcomes of the requests in flight', () =
   let fake: FakeMeta;
   let svc: TestService;
   before(async () => {
-    // Answers that take 30 ms: the requests started together come back together.
     fake = await startFakeMeta({ accessToken: TOKEN, latencyMs: 30 });
     svc = await startTestService({
       ...metaServiceEnv(fake),
@@ -40,14 +39,18 @@ describe('worker: a commit gathers the outcomes of the requests in flight', () =
   });
 
   it('records the requests started together in one commit', async () => {
+    // The requests started together come back together, however loaded the machine (with
+    // answers 30 ms after each request, a busy machine spread them over more than 5 ms).
+    fake.answerTogether = IN_FLIGHT;
     const customers = await svc.api.createCustomers(Array.from({ length: 64 }, (_, i) => ({ name: `G${i}`, phone: mobileNumber(6100 + i) })));
     const before = await sharedCommits(svc);
     const blast = await svc.api.waitForBlast(await svc.api.blastTo(customers), undefined, 30_000);
     assert.deepEqual([blast.status, blast.sent_count], ['completed', 64]);
+    fake.answerTogether = 0;
     const commits = (await sharedCommits(svc)) - before;
-    // 64 / 8 rounds of sends, one commit each, and the first claim and a spare. Committing at half
-    // the slots, as before, took two per round.
-    assert.ok(commits > 0 && commits <= 64 / IN_FLIGHT + 2, `${commits} shared commits for 64 messages, ${IN_FLIGHT} in flight`);
+    // 64 / 8 rounds of sends, one commit each, and a few to spare. Committing at half the slots,
+    // as before, took two per round: 16.
+    assert.ok(commits > 0 && commits <= 64 / IN_FLIGHT + 4, `${commits} shared commits for 64 messages, ${IN_FLIGHT} in flight`);
   });
 
   it('does not hold the others up for a request that does not come back', async () => {
