@@ -27,8 +27,8 @@ const CLAIM_AHEAD_MS = 100;
  * A commit that is due waits up to this long for the number's other requests in flight to come
  * back, so that one commit (and on SQLite one fsync) records them all: with 8 in flight and no
  * per-second limit a commit covered 4 messages instead of 8, and the service spent 15–25 % more
- * CPU a message (docs/benchmarks.md). Short beside any real provider's answer (~250 ms), so a slow request holds the
- * others' outcomes up no longer than this.
+ * CPU a message (docs/benchmarks.md). Short beside any real provider's answer (~250 ms), so a
+ * slow request holds the others' outcomes up no longer than this.
  */
 const COMMIT_GATHER_MS = 5;
 
@@ -95,8 +95,7 @@ interface Committed {
  * commit, which runs while the sends already claimed go on: one commit at a time, once half the
  * slots' worth is waiting and the other requests in flight are back or COMMIT_GATHER_MS have
  * passed (#commitDue), claiming a little ahead of the starts (CLAIM_AHEAD_MS) so that a start
- * need not wait for it. An outcome is in the database before it is counted in
- * metrics.
+ * need not wait for it. An outcome is in the database before it is counted in metrics.
  */
 export class SenderRun {
   readonly #ctx: SenderRunContext;

@@ -279,7 +279,7 @@ export class Worker {
         claimUntil: now + settings.gatewayTimeoutMs,
         renew: async (requests, at) => {
           const renewal = await this.#renew(leased, owner, now, requests, at);
-          if (renewal.stretch) stretch = { blasts: renewal.stretch.blasts, sendersOf: renewal.sendersOf ?? stretch.sendersOf };
+          if (renewal.stretch) stretch = renewal.stretch;
           return renewal;
         },
         isStopping: () => this.#stopping,
@@ -322,7 +322,7 @@ export class Worker {
    * holds across holders), and at full rate that pause is lost for good — the window rule
    * allows no making up (docs/benchmarks.md, rate per number).
    */
-  async #renew(leased: LeasedSender, owner: string, leasedAt: number, requests: number, now: number): Promise<Renewal & { sendersOf?: (blast: queue.SendableBlast) => number[] }> {
+  async #renew(leased: LeasedSender, owner: string, leasedAt: number, requests: number, now: number): Promise<StretchRenewal> {
     const { database, settings, clock } = this.#deps;
     if (now - leasedAt >= settings.holdMs) return { counted: 0 };
     const { open } = await this.#openBlasts(now);
@@ -337,8 +337,8 @@ export class Worker {
     if (!sender) return { counted: 0 };
     if (!samePacingAndCredentials(leased, sender)) return { counted: requests };
     // The stretch counts from the answer: a slow renewal does not shorten it.
-    const stretch = { blasts, requestsLeft: remainingToday(sender, now, settings.timeZone), claimUntil: clock.now() + settings.gatewayTimeoutMs };
-    return { counted: requests, stretch, sendersOf };
+    const stretch = { blasts, sendersOf, requestsLeft: remainingToday(sender, now, settings.timeZone), claimUntil: clock.now() + settings.gatewayTimeoutMs };
+    return { counted: requests, stretch };
   }
 
   /**
@@ -396,6 +396,9 @@ export class Worker {
   }
 
 }
+
+/** A renewal as the run sees it, its stretch with the numbers of each of its blasts (for announcing a provider's pause). */
+type StretchRenewal = Renewal & { stretch?: NonNullable<Renewal['stretch']> & { sendersOf: (blast: queue.SendableBlast) => number[] } };
 
 /** Whether a sender's row still has the settings a run of it was started with (an admin may change them at any time). */
 function samePacingAndCredentials(a: LeasedSender, b: LeasedSender): boolean {
