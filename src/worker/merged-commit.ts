@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { fixedStatement } from '../db/fixed-statement.js';
 import type { DB } from '../db/schema.js';
 import type { LaneCommit, LaneCommitted } from './one-statement-commit.js';
 import * as queue from './queue.repository.js';
@@ -8,13 +9,15 @@ import * as queue from './queue.repository.js';
  * shared-statement.ts) as one set of statements in the caller's transaction, whatever the number
  * of lanes: their outcomes in one UPDATE per kind of outcome with one INSERT of their events,
  * their claims in one UPDATE (the blast's due rows dealt out in lane order) with one read of the
- * customers, and the blast's counters moved once, last.
+ * customers, and the blast's counters moved once, last. Each of those statements has one text,
+ * whatever the lanes and outcomes (lists go in as JSON arrays), built by Kysely once
+ * (fixed-statement.ts).
  *
  * Why: every lane of a process shares SQLite's one connection, and the send path was bound by
  * that process's CPU, much of it spent per statement (Kysely building and compiling it, SQLite
  * running it): each lane's part of a group commit was seven statements (its savepoint, the
  * outcomes, the events, the claim, the customers, the counters, the release); merged, the lanes
- * share five (docs/benchmarks.md).
+ * share five, and Kysely no longer builds them each time (docs/benchmarks.md).
  *
  * The same contract as PostgreSQL's one statement (one-statement-commit.ts), but an outcome
  * whose row the recovery failed meanwhile is corrected here, as recordOutcomes always does: every
@@ -28,7 +31,7 @@ export async function recordAndClaimMerged(trx: Kysely<DB>, work: { now: number;
   const claimed: (queue.ClaimedRecipient & { claim_owner: string })[] = [];
   for (const set of statementSets(lanes)) {
     const owners = new Map(set.flatMap((lane) => lane.outcomes.map((o) => [o.id, lane.owner] as const)));
-    deltas.push(await queue.recordOutcomes(trx, owners, set.flatMap((lane) => lane.outcomes), now));
+    deltas.push(await queue.recordOutcomes(trx, owners, set.flatMap((lane) => lane.outcomes), now, writeClaimedRowsAtOnce));
     const claimsByBlast = new Map<number, queue.LaneClaim[]>();
     for (const { owner, claim } of set) {
       if (!claim) continue;
@@ -68,3 +71,41 @@ function statementSets(lanes: LaneCommit[]): LaneCommit[][] {
   if (set.length > 0) sets.push(set);
   return sets;
 }
+
+/**
+ * The outcomes of several lanes in one UPDATE of a fixed text: one row of the JSON array per
+ * outcome, its values as PostgreSQL's one statement sets them (one-statement-commit.ts).
+ */
+const writeClaimedRowsAtOnce: queue.WriteClaimedRows = async (db, owners, outcomes, now) => {
+  const rows = outcomes.map((o) => [
+    o.id,
+    queue.ownerOf(owners, o.id),
+    o.kind,
+    o.kind === 'sent' ? o.at : null,
+    o.kind === 'sent' ? o.providerMessageId : null,
+    'reason' in o ? o.reason : null,
+    o.kind === 'retry' ? o.nextAttemptAt : null,
+  ]);
+  const written = rows.length === 0 ? [] : await writeOutcomes(db, [now, JSON.stringify(rows)]);
+  return new Map(written.map(({ id, ...recipient }) => [Number(id), recipient]));
+};
+
+const writeOutcomes = fixedStatement<{ id: number } & queue.RecipientOfRow, [number, string]>(
+  2,
+  ([now, outcomes]) => sql`
+    UPDATE whatsapp_blast_logs AS l SET
+      status = CASE WHEN o.kind IN ('retry', 'released') THEN 'pending' ELSE o.kind END,
+      error_message = CASE o.kind WHEN 'sent' THEN NULL WHEN 'released' THEN l.error_message ELSE o.reason END,
+      sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE l.sent_at END,
+      provider_message_id = CASE WHEN o.kind = 'sent' THEN o.provider_message_id ELSE l.provider_message_id END,
+      next_attempt_at = CASE WHEN o.kind = 'retry' THEN o.next_attempt_at ELSE l.next_attempt_at END,
+      attempts = CASE WHEN o.kind = 'released' THEN l.attempts - 1 ELSE l.attempts END,
+      claim_owner = NULL, lease_expires_at = NULL, updated_at = ${now}
+    FROM (
+      SELECT value ->> 0 AS id, value ->> 1 AS owner, value ->> 2 AS kind, value ->> 3 AS at, value ->> 4 AS provider_message_id,
+        value ->> 5 AS reason, value ->> 6 AS next_attempt_at
+      FROM json_each(${outcomes})
+    ) AS o
+    WHERE l.id = o.id AND l.status = 'sending' AND l.claim_owner = o.owner
+    RETURNING id, customer_id, phone_number`,
+);

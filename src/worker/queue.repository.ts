@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable, type UpdateObject, type ExpressionBuilder } from 'kysely';
 import type { Engine } from '../db/connection.js';
+import { fixedStatement } from '../db/fixed-statement.js';
 import type { BlastStatus, DB, SendersTable } from '../db/schema.js';
 import { recordEvents } from '../events/outbox.repository.js';
 import type { NewEvent } from '../events/event-types.js';
@@ -261,7 +262,7 @@ export type ClaimedRecipient = { id: number; blast_id: number; customer_id: numb
  * `LIMIT ?` the claim's UPDATE took ~100 µs instead of ~20 (the same plan, by EXPLAIN QUERY PLAN;
  * a scratch loop of claims on a 20,000-recipient blast), and a lane has few different limits.
  */
-export const dueRecipientIds = (engine: Engine, due: { blastId: number | RawBuilder<unknown>; now: number; limit: number | RawBuilder<unknown> }) => sql`
+export const dueRecipientIds = (engine: Engine, due: { blastId: number | RawBuilder<unknown>; now: number | RawBuilder<unknown>; limit: number | RawBuilder<unknown> }) => sql`
   SELECT id FROM whatsapp_blast_logs
   WHERE (blast_id, status, id) > (${due.blastId}, 'pending', 0) AND (blast_id, status, id) < (${due.blastId}, 'pending', ${Number.MAX_SAFE_INTEGER})
     AND next_attempt_at <= ${due.now}
@@ -334,18 +335,26 @@ export async function claimRecipientsForLanes(
 ): Promise<(ClaimedRecipient & { claim_owner: string })[]> {
   let first = 0;
   // Each lane the due rows numbered (first, first + limit].
-  const slots = claim.lanes.map((lane) => sql`(${first}, ${(first += lane.limit)}, ${lane.owner}, ${lane.senderId}, ${lane.leaseExpiresAt})`);
+  const lanes = claim.lanes.map((lane) => [first, (first += lane.limit), lane.owner, lane.senderId, lane.leaseExpiresAt]);
   if (first === 0) return [];
-  const claimed = await sql<Omit<ClaimedRecipient, 'customer'> & { claim_owner: string }>`
-    UPDATE whatsapp_blast_logs
-    SET status = 'sending', attempts = attempts + 1, claim_owner = lane.column3, sender_id = lane.column4, lease_expires_at = lane.column5, updated_at = ${claim.now}
-    FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM (${dueRecipientIds('sqlite', { blastId: claim.blastId, now: claim.now, limit: first })})) AS due
-    JOIN (VALUES ${sql.join(slots)}) AS lane ON due.k > lane.column1 AND due.k <= lane.column2
-    WHERE whatsapp_blast_logs.id = due.id AND whatsapp_blast_logs.status = 'pending'
-    AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${claim.blastId} AND status IN ('queued', 'processing'))
-    RETURNING id, blast_id, customer_id, phone_number, attempts, claim_owner`.execute(db);
-  return withCustomers(db, claimed.rows);
+  const claimed = await claimForLanes(db, [claim.now, claim.blastId, JSON.stringify(lanes)], first);
+  return withCustomers(db, claimed);
 }
+
+/** claimRecipientsForLanes's text: one per total limit, which SQLite plans better written in (dueRecipientIds). */
+const claimForLanes = fixedStatement<Omit<ClaimedRecipient, 'customer'> & { claim_owner: string }, [number, number, string], number>(
+  3,
+  ([now, blastId, lanes], limit) => sql`
+    UPDATE whatsapp_blast_logs
+    SET status = 'sending', attempts = attempts + 1, claim_owner = lane.owner, sender_id = lane.sender_id, lease_expires_at = lane.lease_expires_at, updated_at = ${now}
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM (${dueRecipientIds('sqlite', { blastId, now, limit })})) AS due
+    JOIN (
+      SELECT value ->> 0 AS first_k, value ->> 1 AS last_k, value ->> 2 AS owner, value ->> 3 AS sender_id, value ->> 4 AS lease_expires_at FROM json_each(${lanes})
+    ) AS lane ON due.k > lane.first_k AND due.k <= lane.last_k
+    WHERE whatsapp_blast_logs.id = due.id AND whatsapp_blast_logs.status = 'pending'
+    AND EXISTS (SELECT 1 FROM whatsapp_blasts WHERE id = ${blastId} AND status IN ('queued', 'processing'))
+    RETURNING id, blast_id, customer_id, phone_number, attempts, claim_owner`,
+);
 
 /** Claimed rows with their customers (SQLite: read after the claim, which cannot join). */
 async function withCustomers<R extends Omit<ClaimedRecipient, 'customer'>>(db: Kysely<DB>, claimed: R[]): Promise<(R & ClaimedRecipient)[]> {
@@ -392,8 +401,14 @@ export async function loadBlastForSending(db: Kysely<DB>, blastId: number) {
 
 async function loadCustomers(db: Kysely<DB>, ids: number[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom('customers').select(['id', 'name', 'phone', 'status', 'attributes', 'opted_out_at']).where('id', 'in', ids).execute();
+  return customersOfIds(db, [JSON.stringify(ids)]);
 }
+
+/** SQLite (the ids as a JSON array): in every commit of the send path, so its text is built once. */
+const customersOfIds = fixedStatement<Pick<Selectable<DB['customers']>, 'id' | 'name' | 'phone' | 'status' | 'attributes' | 'opted_out_at'>, [string]>(
+  1,
+  ([ids]) => sql`SELECT id, name, phone, status, attributes, opted_out_at FROM customers WHERE id IN (SELECT value FROM json_each(${ids}))`,
+);
 
 /** What became of one claimed recipient. */
 export type Outcome =
@@ -415,17 +430,24 @@ export type CounterDeltas = Map<number, CounterDelta>;
 /** Who claimed the rows of some outcomes: one owner for all, or each outcome's by its id (several lanes' commits at once). */
 export type ClaimOwners = string | ReadonlyMap<number, string>;
 
-const ownerOf = (owners: ClaimOwners, id: number): string => (typeof owners === 'string' ? owners : owners.get(id)!);
+export const ownerOf = (owners: ClaimOwners, id: number): string => (typeof owners === 'string' ? owners : owners.get(id)!);
 
 /**
  * Records outcomes, with their events, in the caller's transaction, and answers how far the
  * blasts' counters move; the caller applies that in the same transaction (applyCounterDeltas),
- * so counters and rows never disagree. Only rows still claimed by their owner change.
+ * so counters and rows never disagree. Only rows still claimed by their owner change; `writeRows`
+ * changes them (SQLite's send path passes its one statement of a fixed text: merged-commit.ts).
  */
-export async function recordOutcomes(db: Kysely<DB>, owners: ClaimOwners, outcomes: Outcome[], now: number): Promise<CounterDeltas> {
+export async function recordOutcomes(
+  db: Kysely<DB>,
+  owners: ClaimOwners,
+  outcomes: Outcome[],
+  now: number,
+  writeRows: WriteClaimedRows = updateClaimedRows,
+): Promise<CounterDeltas> {
   const deltas: CounterDeltas = new Map();
   const events: NewEvent[] = [];
-  const recorded = await updateClaimedRows(db, owners, outcomes, now);
+  const recorded = await writeRows(db, owners, outcomes, now);
   for (const outcome of outcomes) {
     const row = recorded.get(outcome.id);
     if (!row) continue;
@@ -478,6 +500,9 @@ async function correctRecoveredRows(db: Kysely<DB>, owners: ClaimOwners, late: O
     }
   }
 }
+
+/** Writes the outcomes of rows still claimed by their owner; answers the recipient of each row it changed, by id. */
+export type WriteClaimedRows = (db: Kysely<DB>, owners: ClaimOwners, outcomes: Outcome[], now: number) => Promise<Map<number, RecipientOfRow>>;
 
 /**
  * Writes the outcomes of rows still claimed by their owner: one UPDATE per kind of outcome,
@@ -578,23 +603,21 @@ export function notSentAfterRecovery(reason: string | undefined): string {
  */
 export async function applyCounterDeltas(db: Kysely<DB>, deltas: CounterDeltas, now: number) {
   for (const [blastId, d] of deltas) {
-    const finished = d.sent + d.failed + d.skipped;
-    const after = await db
-      .updateTable('whatsapp_blasts')
-      .set((eb) => ({
-        sent_count: eb('sent_count', '+', d.sent),
-        failed_count: eb('failed_count', '+', d.failed),
-        skipped_count: eb('skipped_count', '+', d.skipped),
-        pending_count: eb('pending_count', '-', finished),
-      }))
-      .where('id', '=', blastId)
-      .returning(['pending_count', 'status'])
-      .executeTakeFirst();
+    const [after] = await moveCounters(db, [d.sent, d.failed, d.skipped, d.sent + d.failed + d.skipped, blastId]);
     // Most commits finish neither the blast nor a revision: no statement for what cannot apply.
     if (after && Number(after.pending_count) === 0) await completeIfDone(db, blastId, now);
     if (after && after.status === 'failed' && d.sent > 0) await reviseFailedBlast(db, blastId, now);
   }
 }
+
+/** In every commit of the send path: its text is built once. */
+const moveCounters = fixedStatement<{ pending_count: number | string; status: BlastStatus }, [number, number, number, number, number]>(
+  5,
+  ([sent, failed, skipped, finished, blastId]) => sql`
+    UPDATE whatsapp_blasts SET sent_count = sent_count + ${sent}, failed_count = failed_count + ${failed},
+      skipped_count = skipped_count + ${skipped}, pending_count = pending_count - ${finished}
+    WHERE id = ${blastId} RETURNING pending_count, status`,
+);
 
 const NOTHING_SENT = 'no message could be sent: see the recipients\' errors';
 
