@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { preparedStatement } from '../db/connection.js';
+import { fixedStatement } from '../db/fixed-statement.js';
 import type { DB } from '../db/schema.js';
 import { outboxRows, wantedBy } from '../events/outbox.repository.js';
 import type { NewEvent } from '../events/event-types.js';
@@ -70,107 +71,29 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
   const rows = outboxRows(events.map((e) => e.event), now);
   const claims = lanes.flatMap((lane) => (lane.claim ? [{ owner: lane.owner, ...lane.claim }] : []));
   const claimColumn = <T>(value: (c: (typeof claims)[number]) => T) => claims.map(value);
-  const finishing = sql`b.pending_count - (d.sent + d.failed + d.skipped) = 0 AND d.sent + d.failed + d.skipped > 0
-    AND b.expanded_at IS NOT NULL AND b.status IN ('scheduled', 'queued', 'processing')`;
-  const finished = finishedBlastStatus({
-    sent: sql`b.sent_count + d.sent`,
-    failed: sql`b.failed_count + d.failed`,
-    target: sql`b.target_count`,
-    reason: sql`b.status_reason`,
-  });
-  // One text, whatever the lanes: prepared once per connection.
-  const result = await sql<{ recorded: [number, string][]; claimed: (ClaimedRecipient & { claim_owner: string })[] }>`${sql.raw(preparedStatement('record-and-claim'))}
-    WITH outcome AS (
-      SELECT * FROM unnest(
-        CAST(${column((o) => o.id)} AS bigint[]), CAST(${outcomes.map((o) => o.owner)} AS text[]), CAST(${column((o) => o.kind)} AS text[]),
-        CAST(${column((o) => (o.kind === 'sent' ? o.at : null))} AS bigint[]), CAST(${column((o) => (o.kind === 'sent' ? o.providerMessageId : null))} AS text[]),
-        CAST(${column((o) => ('reason' in o ? o.reason : null))} AS text[]), CAST(${column((o) => (o.kind === 'retry' ? o.nextAttemptAt : null))} AS bigint[])
-      ) AS o(id, owner, kind, at, provider_message_id, reason, next_attempt_at)
-    ), lane AS (
-      SELECT * FROM unnest(
-        CAST(${claimColumn((c) => c.owner)} AS text[]), CAST(${claimColumn((c) => c.senderId)} AS bigint[]), CAST(${claimColumn((c) => c.blastId)} AS bigint[]),
-        CAST(${claimColumn((c) => c.leaseExpiresAt)} AS bigint[]), CAST(${claimColumn((c) => c.limit)} AS int[])
-      ) WITH ORDINALITY AS c(owner, sender_id, blast_id, lease_expires_at, claim_limit, n)
-    ), recorded AS (
-      UPDATE whatsapp_blast_logs l SET
-        status = CASE WHEN o.kind IN ('retry', 'released') THEN 'pending' ELSE o.kind END,
-        error_message = CASE o.kind WHEN 'sent' THEN NULL WHEN 'released' THEN l.error_message ELSE o.reason END,
-        sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE l.sent_at END,
-        provider_message_id = CASE WHEN o.kind = 'sent' THEN o.provider_message_id ELSE l.provider_message_id END,
-        next_attempt_at = CASE WHEN o.kind = 'retry' THEN o.next_attempt_at ELSE l.next_attempt_at END,
-        attempts = CASE WHEN o.kind = 'released' THEN l.attempts - 1 ELSE l.attempts END,
-        claim_owner = NULL, lease_expires_at = NULL, updated_at = ${now}
-      FROM outcome o
-      -- The ids again, as a condition on the primary key: joined only to \`outcome\`, the rows were
-      -- found through the index of rows in flight, all of them, every worker's.
-      WHERE l.id = ANY(CAST(${column((o) => o.id)} AS bigint[])) AND l.id = o.id AND l.status = 'sending' AND l.claim_owner = o.owner
-      RETURNING l.id, l.blast_id, l.status, o.owner
-    ), moved AS (
-      SELECT blast_id, count(*) FILTER (WHERE status = 'sent') AS sent, count(*) FILTER (WHERE status = 'failed') AS failed,
-        count(*) FILTER (WHERE status = 'skipped') AS skipped
-      FROM recorded WHERE status IN ('sent', 'failed', 'skipped') GROUP BY blast_id
-    ), counters AS (
-      UPDATE whatsapp_blasts b SET
-        sent_count = b.sent_count + d.sent, failed_count = b.failed_count + d.failed, skipped_count = b.skipped_count + d.skipped,
-        pending_count = b.pending_count - (d.sent + d.failed + d.skipped),
-        status = CASE WHEN ${finishing} THEN ${finished.status} ELSE b.status END,
-        status_reason = CASE WHEN ${finishing} THEN ${finished.reason} ELSE b.status_reason END,
-        completed_at = CASE WHEN ${finishing} THEN CAST(${now} AS bigint) ELSE b.completed_at END
-      FROM (SELECT * FROM moved UNION ALL SELECT DISTINCT blast_id, 0, 0, 0 FROM lane WHERE blast_id NOT IN (SELECT blast_id FROM moved)) d
-      WHERE b.id = d.blast_id
-      -- Finished by this UPDATE: final outcomes recorded, nothing left, and finished (a blast
-      -- already finished has no rows in flight to record).
-      RETURNING b.id, b.status, b.status_reason, b.target_count, b.sent_count, b.failed_count, b.skipped_count, b.cancelled_count,
-        b.pending_count = 0 AND b.status IN ('completed', 'failed') AND d.sent + d.failed + d.skipped > 0 AS finished
-    ), finished AS (
-      -- Materialised (volatile): one event id per blast, whatever the subscriptions.
-      SELECT c.*, CAST(gen_random_uuid() AS text) AS event_id, CASE WHEN c.status = 'completed' THEN 'blast.completed' ELSE 'blast.failed' END AS type
-      FROM counters c WHERE c.finished
-    ), events AS (
-      INSERT INTO webhook_deliveries (subscription_id, event_id, type, blast_id, payload, created_at, pending_since)
-      SELECT s.id, e.event_id, e.type, e.blast_id, e.payload, ${now}, ${now}
-      FROM (
-        SELECT 0 AS part, e.n, e.event_id, e.type, e.blast_id, e.payload
-        FROM unnest(
-          CAST(${events.map((e) => e.logId)} AS bigint[]), CAST(${events.map((e) => e.owner)} AS text[]), CAST(${rows.map((r) => r.eventId)} AS text[]), CAST(${rows.map((r) => r.type)} AS text[]),
-          CAST(${rows.map((r) => r.blastId)} AS bigint[]), CAST(${rows.map((r) => r.payload)} AS text[])
-        ) WITH ORDINALITY AS e(log_id, owner, event_id, type, blast_id, payload, n)
-        -- The owner too: two lanes may name one row (a late outcome beside the row's new send).
-        JOIN recorded r ON r.id = e.log_id AND r.owner = e.owner
-        UNION ALL
-        SELECT 1, f.id, f.event_id, f.type, f.id, ${finishedEventPayload(new Date(now).toISOString())} FROM finished f
-      ) e
-      JOIN ${wantedBy(sql`e.type`)}
-      ORDER BY e.part, e.n, s.id
-    ), slot AS (
-      -- The lanes' claims of one blast, numbered in turn: the due rows are dealt out in that order.
-      SELECT c.owner, c.sender_id, c.blast_id, c.lease_expires_at, row_number() OVER (PARTITION BY c.blast_id ORDER BY c.n, g) AS k
-      FROM lane c CROSS JOIN generate_series(1, c.claim_limit) g
-    ), due AS (
-      -- Read (and locked) through the blast's row as \`counters\` left it: only once that UPDATE
-      -- holds the row and found the blast sending. Locking due rows first would deadlock with a
-      -- cancel, which holds the blast's row and then updates its pending rows.
-      SELECT d.id, b.id AS blast_id, row_number() OVER (PARTITION BY b.id ORDER BY d.id) AS k
-      FROM (SELECT blast_id, CAST(sum(claim_limit) AS int) AS claim_limit FROM lane GROUP BY blast_id) c
-      JOIN counters b ON b.id = c.blast_id AND b.status IN ('queued', 'processing')
-      CROSS JOIN LATERAL (${dueRecipientIds('postgres', { blastId: sql`b.id`, now, limit: sql`c.claim_limit` })}) d
-    ), claimed AS (
-      UPDATE whatsapp_blast_logs l
-      SET status = 'sending', attempts = l.attempts + 1, claim_owner = s.owner, sender_id = s.sender_id,
-          lease_expires_at = s.lease_expires_at, updated_at = ${now}
-      FROM due d JOIN slot s ON s.blast_id = d.blast_id AND s.k = d.k
-      WHERE l.id = d.id AND l.status = 'pending'
-      RETURNING l.id, l.blast_id, l.customer_id, l.phone_number, l.attempts, l.claim_owner
-    )
-    SELECT
-      (SELECT COALESCE(json_agg(json_build_array(id, owner)), '[]') FROM recorded) AS recorded,
-      (SELECT COALESCE(json_agg(json_build_object(
-          'id', c.id, 'blast_id', c.blast_id, 'customer_id', c.customer_id, 'phone_number', c.phone_number, 'attempts', c.attempts, 'claim_owner', c.claim_owner,
-          'customer', CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object(
-            'name', cu.name, 'phone', cu.phone, 'status', cu.status, 'attributes', cu.attributes, 'opted_out_at', cu.opted_out_at) END)
-        ORDER BY c.id), '[]')
-       FROM claimed c LEFT JOIN customers cu ON cu.id = c.customer_id) AS claimed`.execute(db);
-  const row = result.rows[0]!;
+  const committed = await recordAndClaimStatement(db, [
+    now,
+    new Date(now).toISOString(),
+    column((o) => o.id),
+    outcomes.map((o) => o.owner),
+    column((o) => o.kind),
+    column((o) => (o.kind === 'sent' ? o.at : null)),
+    column((o) => (o.kind === 'sent' ? o.providerMessageId : null)),
+    column((o) => ('reason' in o ? o.reason : null)),
+    column((o) => (o.kind === 'retry' ? o.nextAttemptAt : null)),
+    claimColumn((c) => c.owner),
+    claimColumn((c) => c.senderId),
+    claimColumn((c) => c.blastId),
+    claimColumn((c) => c.leaseExpiresAt),
+    claimColumn((c) => c.limit),
+    events.map((e) => e.logId),
+    events.map((e) => e.owner),
+    rows.map((r) => r.eventId),
+    rows.map((r) => r.type),
+    rows.map((r) => r.blastId),
+    rows.map((r) => r.payload),
+  ]);
+  const row = committed[0]!;
   const recorded = new Set(row.recorded.map(([id, owner]) => `${id} ${owner}`));
   return lanes.map((lane) => ({
     recorded: new Set(lane.outcomes.filter((o) => recorded.has(`${o.id} ${lane.owner}`)).map((o) => o.id)),
@@ -178,12 +101,153 @@ export async function recordAndClaimAtOnce(db: Kysely<DB>, work: { now: number; 
   }));
 }
 
+type Committed = { recorded: [number, string][]; claimed: (ClaimedRecipient & { claim_owner: string })[] };
+
+type Column<T> = readonly T[];
+
+/** The statement's values, in the order of its slots: the outcomes', the claims', the message events' columns. */
+type StatementValues = [
+  now: number,
+  createdAt: string,
+  ...outcomes: [Column<number>, Column<string>, Column<string>, Column<number | null>, Column<string | null>, Column<string | null>, Column<number | null>],
+  ...claims: [Column<string>, Column<number>, Column<number>, Column<number>, Column<number>],
+  ...events: [Column<number>, Column<string>, Column<string>, Column<string>, Column<number | null>, Column<string>],
+];
+
+// One text, whatever the lanes: built by Kysely once, and prepared once per connection.
+const recordAndClaimStatement = fixedStatement<Committed, StatementValues>(
+  20,
+  ([
+    now,
+    createdAt,
+    outcomeIds,
+    outcomeOwners,
+    kinds,
+    sentAts,
+    providerMessageIds,
+    reasons,
+    nextAttemptAts,
+    claimOwners,
+    senderIds,
+    claimBlastIds,
+    leases,
+    limits,
+    eventLogIds,
+    eventOwners,
+    eventIds,
+    eventTypes,
+    eventBlastIds,
+    payloads,
+  ]) => {
+    const finishing = sql`b.pending_count - (d.sent + d.failed + d.skipped) = 0 AND d.sent + d.failed + d.skipped > 0
+      AND b.expanded_at IS NOT NULL AND b.status IN ('scheduled', 'queued', 'processing')`;
+    const finished = finishedBlastStatus({
+      sent: sql`b.sent_count + d.sent`,
+      failed: sql`b.failed_count + d.failed`,
+      target: sql`b.target_count`,
+      reason: sql`b.status_reason`,
+    });
+    // One text, whatever the lanes: prepared once per connection.
+    return sql<Committed>`${sql.raw(preparedStatement('record-and-claim'))}
+      WITH outcome AS (
+        SELECT * FROM unnest(
+          CAST(${outcomeIds} AS bigint[]), CAST(${outcomeOwners} AS text[]), CAST(${kinds} AS text[]),
+          CAST(${sentAts} AS bigint[]), CAST(${providerMessageIds} AS text[]),
+          CAST(${reasons} AS text[]), CAST(${nextAttemptAts} AS bigint[])
+        ) AS o(id, owner, kind, at, provider_message_id, reason, next_attempt_at)
+      ), lane AS (
+        SELECT * FROM unnest(
+          CAST(${claimOwners} AS text[]), CAST(${senderIds} AS bigint[]), CAST(${claimBlastIds} AS bigint[]),
+          CAST(${leases} AS bigint[]), CAST(${limits} AS int[])
+        ) WITH ORDINALITY AS c(owner, sender_id, blast_id, lease_expires_at, claim_limit, n)
+      ), recorded AS (
+        UPDATE whatsapp_blast_logs l SET
+          status = CASE WHEN o.kind IN ('retry', 'released') THEN 'pending' ELSE o.kind END,
+          error_message = CASE o.kind WHEN 'sent' THEN NULL WHEN 'released' THEN l.error_message ELSE o.reason END,
+          sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE l.sent_at END,
+          provider_message_id = CASE WHEN o.kind = 'sent' THEN o.provider_message_id ELSE l.provider_message_id END,
+          next_attempt_at = CASE WHEN o.kind = 'retry' THEN o.next_attempt_at ELSE l.next_attempt_at END,
+          attempts = CASE WHEN o.kind = 'released' THEN l.attempts - 1 ELSE l.attempts END,
+          claim_owner = NULL, lease_expires_at = NULL, updated_at = ${now}
+        FROM outcome o
+        -- The ids again, as a condition on the primary key: joined only to \`outcome\`, the rows were
+        -- found through the index of rows in flight, all of them, every worker's.
+        WHERE l.id = ANY(CAST(${outcomeIds} AS bigint[])) AND l.id = o.id AND l.status = 'sending' AND l.claim_owner = o.owner
+        RETURNING l.id, l.blast_id, l.status, o.owner
+      ), moved AS (
+        SELECT blast_id, count(*) FILTER (WHERE status = 'sent') AS sent, count(*) FILTER (WHERE status = 'failed') AS failed,
+          count(*) FILTER (WHERE status = 'skipped') AS skipped
+        FROM recorded WHERE status IN ('sent', 'failed', 'skipped') GROUP BY blast_id
+      ), counters AS (
+        UPDATE whatsapp_blasts b SET
+          sent_count = b.sent_count + d.sent, failed_count = b.failed_count + d.failed, skipped_count = b.skipped_count + d.skipped,
+          pending_count = b.pending_count - (d.sent + d.failed + d.skipped),
+          status = CASE WHEN ${finishing} THEN ${finished.status} ELSE b.status END,
+          status_reason = CASE WHEN ${finishing} THEN ${finished.reason} ELSE b.status_reason END,
+          completed_at = CASE WHEN ${finishing} THEN CAST(${now} AS bigint) ELSE b.completed_at END
+        FROM (SELECT * FROM moved UNION ALL SELECT DISTINCT blast_id, 0, 0, 0 FROM lane WHERE blast_id NOT IN (SELECT blast_id FROM moved)) d
+        WHERE b.id = d.blast_id
+        -- Finished by this UPDATE: final outcomes recorded, nothing left, and finished (a blast
+        -- already finished has no rows in flight to record).
+        RETURNING b.id, b.status, b.status_reason, b.target_count, b.sent_count, b.failed_count, b.skipped_count, b.cancelled_count,
+          b.pending_count = 0 AND b.status IN ('completed', 'failed') AND d.sent + d.failed + d.skipped > 0 AS finished
+      ), finished AS (
+        -- Materialised (volatile): one event id per blast, whatever the subscriptions.
+        SELECT c.*, CAST(gen_random_uuid() AS text) AS event_id, CASE WHEN c.status = 'completed' THEN 'blast.completed' ELSE 'blast.failed' END AS type
+        FROM counters c WHERE c.finished
+      ), events AS (
+        INSERT INTO webhook_deliveries (subscription_id, event_id, type, blast_id, payload, created_at, pending_since)
+        SELECT s.id, e.event_id, e.type, e.blast_id, e.payload, ${now}, ${now}
+        FROM (
+          SELECT 0 AS part, e.n, e.event_id, e.type, e.blast_id, e.payload
+          FROM unnest(
+            CAST(${eventLogIds} AS bigint[]), CAST(${eventOwners} AS text[]), CAST(${eventIds} AS text[]), CAST(${eventTypes} AS text[]),
+            CAST(${eventBlastIds} AS bigint[]), CAST(${payloads} AS text[])
+          ) WITH ORDINALITY AS e(log_id, owner, event_id, type, blast_id, payload, n)
+          -- The owner too: two lanes may name one row (a late outcome beside the row's new send).
+          JOIN recorded r ON r.id = e.log_id AND r.owner = e.owner
+          UNION ALL
+          SELECT 1, f.id, f.event_id, f.type, f.id, ${finishedEventPayload(createdAt)} FROM finished f
+        ) e
+        JOIN ${wantedBy(sql`e.type`)}
+        ORDER BY e.part, e.n, s.id
+      ), slot AS (
+        -- The lanes' claims of one blast, numbered in turn: the due rows are dealt out in that order.
+        SELECT c.owner, c.sender_id, c.blast_id, c.lease_expires_at, row_number() OVER (PARTITION BY c.blast_id ORDER BY c.n, g) AS k
+        FROM lane c CROSS JOIN generate_series(1, c.claim_limit) g
+      ), due AS (
+        -- Read (and locked) through the blast's row as \`counters\` left it: only once that UPDATE
+        -- holds the row and found the blast sending. Locking due rows first would deadlock with a
+        -- cancel, which holds the blast's row and then updates its pending rows.
+        SELECT d.id, b.id AS blast_id, row_number() OVER (PARTITION BY b.id ORDER BY d.id) AS k
+        FROM (SELECT blast_id, CAST(sum(claim_limit) AS int) AS claim_limit FROM lane GROUP BY blast_id) c
+        JOIN counters b ON b.id = c.blast_id AND b.status IN ('queued', 'processing')
+        CROSS JOIN LATERAL (${dueRecipientIds('postgres', { blastId: sql`b.id`, now, limit: sql`c.claim_limit` })}) d
+      ), claimed AS (
+        UPDATE whatsapp_blast_logs l
+        SET status = 'sending', attempts = l.attempts + 1, claim_owner = s.owner, sender_id = s.sender_id,
+            lease_expires_at = s.lease_expires_at, updated_at = ${now}
+        FROM due d JOIN slot s ON s.blast_id = d.blast_id AND s.k = d.k
+        WHERE l.id = d.id AND l.status = 'pending'
+        RETURNING l.id, l.blast_id, l.customer_id, l.phone_number, l.attempts, l.claim_owner
+      )
+      SELECT
+        (SELECT COALESCE(json_agg(json_build_array(id, owner)), '[]') FROM recorded) AS recorded,
+        (SELECT COALESCE(json_agg(json_build_object(
+            'id', c.id, 'blast_id', c.blast_id, 'customer_id', c.customer_id, 'phone_number', c.phone_number, 'attempts', c.attempts, 'claim_owner', c.claim_owner,
+            'customer', CASE WHEN cu.id IS NULL THEN NULL ELSE json_build_object(
+              'name', cu.name, 'phone', cu.phone, 'status', cu.status, 'attributes', cu.attributes, 'opted_out_at', cu.opted_out_at) END)
+          ORDER BY c.id), '[]')
+         FROM claimed c LEFT JOIN customers cu ON cu.id = c.customer_id) AS claimed`;
+  },
+);
+
 /**
  * The body of a blast.completed / blast.failed event of `finished` (a row of the statement's
  * `finished`), byte for byte what recordFinishedEvent and outboxRows write with JSON.stringify:
  * the same keys in the same order, the reason through to_json (the escapes JSON.stringify makes).
  */
-const finishedEventPayload = (createdAt: string) => sql`
+const finishedEventPayload = (createdAt: RawBuilder<string>) => sql`
   '{"id":"' || f.event_id || '","type":"' || f.type || '","created_at":"' || CAST(${createdAt} AS text) || '","data":{"blast_id":' || f.id ||
   ',"status":"' || f.status || '","reason":' || COALESCE(CAST(to_json(f.status_reason) AS text), 'null') ||
   ',"counts":{"target":' || f.target_count || ',"sent":' || f.sent_count || ',"failed":' || f.failed_count ||
