@@ -93,14 +93,7 @@ const writeClaimedRowsAtOnce: queue.WriteClaimedRows = async (db, owners, outcom
 const writeOutcomes = fixedStatement<{ id: number } & queue.RecipientOfRow, [number, string]>(
   2,
   ([now, outcomes]) => sql`
-    UPDATE whatsapp_blast_logs AS l SET
-      status = CASE WHEN o.kind IN ('retry', 'released') THEN 'pending' ELSE o.kind END,
-      error_message = CASE o.kind WHEN 'sent' THEN NULL WHEN 'released' THEN l.error_message ELSE o.reason END,
-      sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE l.sent_at END,
-      provider_message_id = CASE WHEN o.kind = 'sent' THEN o.provider_message_id ELSE l.provider_message_id END,
-      next_attempt_at = CASE WHEN o.kind = 'retry' THEN o.next_attempt_at ELSE l.next_attempt_at END,
-      attempts = CASE WHEN o.kind = 'released' THEN l.attempts - 1 ELSE l.attempts END,
-      claim_owner = NULL, lease_expires_at = NULL, updated_at = ${now}
+    UPDATE whatsapp_blast_logs AS l SET ${queue.outcomeColumns(now)}
     FROM (
       SELECT value ->> 0 AS id, value ->> 1 AS owner, value ->> 2 AS kind, value ->> 3 AS at, value ->> 4 AS provider_message_id,
         value ->> 5 AS reason, value ->> 6 AS next_attempt_at

@@ -4,7 +4,7 @@ import { fixedStatement } from '../db/fixed-statement.js';
 import type { DB } from '../db/schema.js';
 import { outboxRows, wantedBy } from '../events/outbox.repository.js';
 import type { NewEvent } from '../events/event-types.js';
-import { dueRecipientIds, finishedBlastStatus, messageEvent, type ClaimedRecipient, type Outcome, type RecipientOfRow } from './queue.repository.js';
+import { dueRecipientIds, finishedBlastStatus, messageEvent, outcomeColumns, type ClaimedRecipient, type Outcome, type RecipientOfRow } from './queue.repository.js';
 
 /**
  * PostgreSQL only: sending lanes' usual commits in ONE statement, in autocommit. Each statement
@@ -161,14 +161,7 @@ const recordAndClaimStatement = fixedStatement<Committed, StatementValues>(
           CAST(${leases} AS bigint[]), CAST(${limits} AS int[])
         ) WITH ORDINALITY AS c(owner, sender_id, blast_id, lease_expires_at, claim_limit, n)
       ), recorded AS (
-        UPDATE whatsapp_blast_logs l SET
-          status = CASE WHEN o.kind IN ('retry', 'released') THEN 'pending' ELSE o.kind END,
-          error_message = CASE o.kind WHEN 'sent' THEN NULL WHEN 'released' THEN l.error_message ELSE o.reason END,
-          sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE l.sent_at END,
-          provider_message_id = CASE WHEN o.kind = 'sent' THEN o.provider_message_id ELSE l.provider_message_id END,
-          next_attempt_at = CASE WHEN o.kind = 'retry' THEN o.next_attempt_at ELSE l.next_attempt_at END,
-          attempts = CASE WHEN o.kind = 'released' THEN l.attempts - 1 ELSE l.attempts END,
-          claim_owner = NULL, lease_expires_at = NULL, updated_at = ${now}
+        UPDATE whatsapp_blast_logs l SET ${outcomeColumns(now)}
         FROM outcome o
         -- The ids again, as a condition on the primary key: joined only to \`outcome\`, the rows were
         -- found through the index of rows in flight, all of them, every worker's.

@@ -501,6 +501,20 @@ async function correctRecoveredRows(db: Kysely<DB>, owners: ClaimOwners, late: O
   }
 }
 
+/**
+ * The columns an outcome sets on its row, for the send path's statements that record many at
+ * once (one-statement-commit.ts, merged-commit.ts): the row as `l`, the outcome as `o` with its
+ * kind, reason, at, provider_message_id and next_attempt_at. The same values as updateClaimedRows.
+ */
+export const outcomeColumns = (now: RawBuilder<number>) => sql`
+  status = CASE WHEN o.kind IN ('retry', 'released') THEN 'pending' ELSE o.kind END,
+  error_message = CASE o.kind WHEN 'sent' THEN NULL WHEN 'released' THEN l.error_message ELSE o.reason END,
+  sent_at = CASE WHEN o.kind = 'sent' THEN o.at ELSE l.sent_at END,
+  provider_message_id = CASE WHEN o.kind = 'sent' THEN o.provider_message_id ELSE l.provider_message_id END,
+  next_attempt_at = CASE WHEN o.kind = 'retry' THEN o.next_attempt_at ELSE l.next_attempt_at END,
+  attempts = CASE WHEN o.kind = 'released' THEN l.attempts - 1 ELSE l.attempts END,
+  claim_owner = NULL, lease_expires_at = NULL, updated_at = ${now}`;
+
 /** Writes the outcomes of rows still claimed by their owner; answers the recipient of each row it changed, by id. */
 export type WriteClaimedRows = (db: Kysely<DB>, owners: ClaimOwners, outcomes: Outcome[], now: number) => Promise<Map<number, RecipientOfRow>>;
 
