@@ -30,7 +30,9 @@ describe(`fixed statements (${ENGINE})`, () => {
       return sql`INSERT INTO fixed_t (id, v, n) VALUES (${id}, ${v}, ${7}) RETURNING id, v, n`;
     });
     const rows = [];
-    for (const [id, v] of [[1, 'one'], [2, 'two'], [3, "it's"]] as const) rows.push(...(await insert(db, [id, v])));
+    for (const [id, v] of [[1, 'one'], [2, 'two']] as const) rows.push(...(await insert(db, [id, v])));
+    // A transaction of the same database uses the same text: the send path runs in transactions.
+    rows.push(...(await db.transaction().execute((trx) => insert(trx, [3, "it's"]))));
     assert.equal(builds, 1);
     assert.deepEqual(
       rows.map((r) => [Number(r.id), r.v, Number(r.n)]),
