@@ -7,7 +7,7 @@ import * as queue from './queue.repository.js';
 /**
  * SQLite: the usual commits of several lanes (those of one blast in a process:
  * shared-statement.ts) as one set of statements in the caller's transaction, whatever the number
- * of lanes: their outcomes in one UPDATE per kind of outcome with one INSERT of their events,
+ * of lanes: their outcomes in one UPDATE with one INSERT of their events,
  * their claims in one UPDATE (the blast's due rows dealt out in lane order) with one read of the
  * customers, and the blast's counters moved once, last. Each of those statements has one text,
  * whatever the lanes and outcomes (lists go in as JSON arrays), built by Kysely once

@@ -114,7 +114,7 @@ type StatementValues = [
   ...events: [Column<number>, Column<string>, Column<string>, Column<string>, Column<number | null>, Column<string>],
 ];
 
-// One text, whatever the lanes: built by Kysely once, and prepared once per connection.
+// One text, whatever the lanes (their values as arrays): built by Kysely once, prepared once per connection.
 const recordAndClaimStatement = fixedStatement<Committed, StatementValues>(
   20,
   ([
@@ -147,7 +147,6 @@ const recordAndClaimStatement = fixedStatement<Committed, StatementValues>(
       target: sql`b.target_count`,
       reason: sql`b.status_reason`,
     });
-    // One text, whatever the lanes: prepared once per connection.
     return sql<Committed>`${sql.raw(preparedStatement('record-and-claim'))}
       WITH outcome AS (
         SELECT * FROM unnest(
