@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startTestService, type TestService } from '../helpers.js';
 import { jsonObject, startFakeServer, writeHttpAnswer, type FakeHttpAnswer, type FakeRequestBase } from './fake-server.js';
 
 /**
@@ -97,6 +98,28 @@ export function metaServiceEnv(fake: FakeMeta): Record<string, string | undefine
     SEND_DELAY_MIN_MS: undefined,
     SEND_DELAY_MAX_MS: undefined,
   };
+}
+
+/** A fake Meta and a service (API and worker) sending through it, with `env` on top: the worker tests' usual pair. */
+export async function startMetaService(
+  fakeOptions: FakeMetaOptions,
+  env: Record<string, string | undefined>,
+): Promise<{ fake: FakeMeta; svc: TestService; stop(): Promise<void> }> {
+  const fake = await startFakeMeta(fakeOptions);
+  try {
+    const svc = await startTestService({ ...metaServiceEnv(fake), ...env });
+    return {
+      fake,
+      svc,
+      stop: async () => {
+        await svc.stop();
+        await fake.close();
+      },
+    };
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
 }
 
 const VERSION = 'v21.0';

@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { mobileNumber, startTestService, type TestService } from '../helpers.js';
-import { metaServiceEnv, startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
+import { mobileNumber, type TestService } from '../helpers.js';
+import { startMetaService, type FakeMeta } from '../fakes/meta-fake.js';
 
 const TOKEN = 'commit-failure-test-meta-token';
 
@@ -28,25 +28,21 @@ async function refuseToRecordSends(svc: TestService): Promise<void> {
 describe('worker: a commit that fails', () => {
   let fake: FakeMeta;
   let svc: TestService;
+  let stop: () => Promise<void>;
   before(async () => {
     let sends = 0;
-    fake = await startFakeMeta({
+    ({ fake, svc, stop } = await startMetaService({
       accessToken: TOKEN,
       latencyMs: 30,
       // The third and fourth sends hang until the adapter's time-out (GATEWAY_TIMEOUT_MS, 2 s).
       behaviour: (request) => (request.path.endsWith('/messages') && [3, 4].includes(++sends) ? 'hang' : undefined),
-    });
-    svc = await startTestService({
-      ...metaServiceEnv(fake),
+    }, {
       SEND_MAX_PER_SECOND: '0',
       SEND_MAX_IN_FLIGHT: '4',
-    });
+    }));
     await refuseToRecordSends(svc);
   });
-  after(async () => {
-    await svc.stop();
-    await fake.close();
-  });
+  after(() => stop());
 
   it('lets its sends in flight end before the number is taken again: never more than max_in_flight at the provider', async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: 20 }, (_, i) => ({ name: `C${i}`, phone: mobileNumber(7100 + i) })));
@@ -75,21 +71,17 @@ describe('worker: a commit that fails', () => {
 describe('worker: a commit that fails hands back the recipients it claimed and never started', () => {
   let fake: FakeMeta;
   let svc: TestService;
+  let stop: () => Promise<void>;
   before(async () => {
-    fake = await startFakeMeta({ accessToken: TOKEN, latencyMs: 30 });
-    svc = await startTestService({
-      ...metaServiceEnv(fake),
+    ({ fake, svc, stop } = await startMetaService({ accessToken: TOKEN, latencyMs: 30 }, {
       SEND_MAX_PER_SECOND: '4',
       SEND_MAX_IN_FLIGHT: '2',
       // The lease (2 × this + 5 s) after which the recovery fails what the failed runs held.
       GATEWAY_TIMEOUT_MS: '1000',
-    });
+    }));
     await refuseToRecordSends(svc);
   });
-  after(async () => {
-    await svc.stop();
-    await fake.close();
-  });
+  after(() => stop());
 
   it('only recipients that were sent to end "delivery unknown"; each is sent once', async () => {
     const customers = await svc.api.createCustomers(Array.from({ length: 4 }, (_, i) => ({ name: `U${i}`, phone: mobileNumber(7200 + i) })));

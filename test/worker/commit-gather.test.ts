@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mobileNumber, startTestService, type TestService } from '../helpers.js';
-import { metaServiceEnv, startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
+import { mobileNumber, type TestService } from '../helpers.js';
+import { startMetaService, type FakeMeta } from '../fakes/meta-fake.js';
 
 const TOKEN = 'commit-gather-meta-token';
 const METRICS_TOKEN = 'commit-gather-metrics-token-0123456789';
@@ -23,20 +23,16 @@ async function sharedCommits(svc: TestService): Promise<number> {
 describe('worker: a commit gathers the outcomes of the requests in flight', () => {
   let fake: FakeMeta;
   let svc: TestService;
+  let stop: () => Promise<void>;
   before(async () => {
-    fake = await startFakeMeta({ accessToken: TOKEN, latencyMs: 30 });
-    svc = await startTestService({
-      ...metaServiceEnv(fake),
+    ({ fake, svc, stop } = await startMetaService({ accessToken: TOKEN, latencyMs: 30 }, {
       SEND_MAX_IN_FLIGHT: String(IN_FLIGHT),
       SEND_MAX_PER_SECOND: '0',
       METRICS_TOKEN,
       GATEWAY_TIMEOUT_MS: '2000',
-    });
+    }));
   });
-  after(async () => {
-    await svc.stop();
-    await fake.close();
-  });
+  after(() => stop());
 
   it('records the requests started together in one commit', async () => {
     // The requests started together come back together, however loaded the machine (with

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { busiestWindow, mobileNumber, TINY_PNG, startTestService, type TestService } from '../helpers.js';
-import { metaServiceEnv, startFakeMeta, type FakeMeta } from '../fakes/meta-fake.js';
+import { busiestWindow, mobileNumber, TINY_PNG, type TestService } from '../helpers.js';
+import { startMetaService, type FakeMeta } from '../fakes/meta-fake.js';
 
 const TOKEN = 'rate-at-provider-meta-token';
 const RATE = 10;
@@ -24,19 +24,15 @@ for (const { inFlight, uploadMs } of cases) {
   describe(`worker: a number's rate counts each send from when its request left (${inFlight} in flight, a ${uploadMs} ms upload)`, () => {
     let fake: FakeMeta;
     let svc: TestService;
+    let stop: () => Promise<void>;
     before(async () => {
-      fake = await startFakeMeta({ accessToken: TOKEN, latencyMs: 20, uploadLatencyMs: uploadMs });
-      svc = await startTestService({
-        ...metaServiceEnv(fake),
+      ({ fake, svc, stop } = await startMetaService({ accessToken: TOKEN, latencyMs: 20, uploadLatencyMs: uploadMs }, {
         META_IMAGE_MODE: 'upload',
         SEND_MAX_PER_SECOND: String(RATE),
         SEND_MAX_IN_FLIGHT: String(inFlight),
-      });
+      }));
     });
-    after(async () => {
-      await svc.stop();
-      await fake.close();
-    });
+    after(() => stop());
 
     it(`no second holds more than ${RATE} messages at the provider when the first ones waited for the upload`, async () => {
       const customers = await svc.api.createCustomers(Array.from({ length: 30 }, (_, i) => ({ name: `P${i}`, phone: mobileNumber(5000 + i) })));

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mobileNumber, startTestService, type TestService } from '../helpers.js';
-import { metaServiceEnv, startFakeMeta, type FakeMeta, type FakeMetaAnswer } from '../fakes/meta-fake.js';
+import { mobileNumber, type TestService } from '../helpers.js';
+import { startMetaService, type FakeMeta, type FakeMetaAnswer } from '../fakes/meta-fake.js';
 
 const TOKEN = 'throughput-test-meta-token';
 
@@ -18,10 +18,11 @@ describe('worker: throughput errors slow the number down, never fail anyone', ()
     describe(name, () => {
       let fake: FakeMeta;
       let svc: TestService;
+      let stop: () => Promise<void>;
       /** Sends answered "too fast" until this time (set at the first request). */
       let tooFastUntil: number | undefined;
       before(async () => {
-        fake = await startFakeMeta({
+        ({ fake, svc, stop } = await startMetaService({
           accessToken: TOKEN,
           latencyMs: 30,
           behaviour: (request) => {
@@ -29,17 +30,12 @@ describe('worker: throughput errors slow the number down, never fail anyone', ()
             tooFastUntil ??= request.at + 600;
             return request.at < tooFastUntil ? tooFast : undefined;
           },
-        });
-        svc = await startTestService({
-          ...metaServiceEnv(fake),
+        }, {
           SEND_MAX_PER_SECOND: '100',
           SEND_MAX_IN_FLIGHT: '8',
-        });
+        }));
       });
-      after(async () => {
-        await svc.stop();
-        await fake.close();
-      });
+      after(() => stop());
 
       it('everyone is sent once, no attempt is spent, the slowdown shows and goes away', async () => {
         const customers = await svc.api.createCustomers(Array.from({ length: 120 }, (_, i) => ({ name: `T${i}`, phone: mobileNumber(3000 + i) })));
