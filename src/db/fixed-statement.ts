@@ -1,4 +1,5 @@
-import { CompiledQuery, sql, type DialectAdapter, type Kysely, type RawBuilder } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type DialectAdapter, type Kysely, type RawBuilder } from 'kysely';
+import type { Engine } from './connection.js';
 import type { DB } from './schema.js';
 
 /** Stands for the value at `index` in the text built once; replaced by the real value at each run. */
@@ -50,3 +51,9 @@ export function fixedStatement<R, A extends readonly unknown[], S extends string
     return (await db.executeQuery<R>(CompiledQuery.raw(statement.sql, parameters))).rows;
   };
 }
+
+/**
+ * The engine under `db` (a database or one of its transactions), for a statement whose text
+ * differs by engine and whose callers don't carry it: its `shape`.
+ */
+export const engineOf = (db: Kysely<DB>): Engine => (db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Engine } from '../db/connection.js';
+import { engineOf, fixedStatement } from '../db/fixed-statement.js';
 import type { DB } from '../db/schema.js';
 import type { NewEvent } from './event-types.js';
 
@@ -10,9 +11,6 @@ import type { NewEvent } from './event-types.js';
  * exists exactly when its change committed; the workers deliver them afterwards (delivery.ts).
  */
 
-/** Events per INSERT: five parameters each, well inside SQLite's limit on parameters. */
-const INSERT_CHUNK = 500;
-
 /**
  * Writes `events` for every active subscription that wants them, in the caller's transaction.
  * Without such a subscription nothing is written: events from before a subscription exists
@@ -21,19 +19,27 @@ const INSERT_CHUNK = 500;
  * and costs no round trip of its own: the sending lanes record events in every commit.
  */
 export async function recordEvents(db: Kysely<DB>, events: NewEvent[], now: number): Promise<void> {
-  const rows = outboxRows(events, now);
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const values = rows.slice(i, i + INSERT_CHUNK).map((row, order) => sql`(${order}, ${row.eventId}, ${row.type}, ${row.blastId}, ${row.payload})`);
-    // VALUES columns are column1… on both engines. A subscription's `events` is a JSON array of
-    // type names, which contain no LIKE wildcards: '"message.sent"' matches that one type only.
-    await sql`
-      INSERT INTO webhook_deliveries (subscription_id, event_id, type, blast_id, payload, created_at, pending_since)
-      SELECT s.id, e.column2, e.column3, CAST(e.column4 AS bigint), e.column5, CAST(${now} AS bigint), CAST(${now} AS bigint)
-      FROM (VALUES ${sql.join(values)}) AS e
-      JOIN ${wantedBy(sql`e.column3`)}
-      ORDER BY CAST(e.column1 AS integer), s.id`.execute(db);
-  }
+  if (events.length === 0) return;
+  const rows = outboxRows(events, now).map((row) => [row.eventId, row.type, row.blastId, row.payload]);
+  await insertEvents(db, [now, JSON.stringify(rows)], engineOf(db));
 }
+
+/**
+ * The events go in as one JSON array of `[event_id, type, blast_id, payload]`, read by the
+ * engine's JSON functions, so the text is the same for any number of events (no chunks for the
+ * parameter limit) and is built once (fixedStatement): SQLite's send path records events in every
+ * commit. A subscription's `events` is a JSON array of type names, which contain no LIKE
+ * wildcards: '"message.sent"' matches that one type only.
+ */
+const insertEvents = fixedStatement<never, [number, string], Engine>(2, ([now, rows], engine) => sql`
+  INSERT INTO webhook_deliveries (subscription_id, event_id, type, blast_id, payload, created_at, pending_since)
+  SELECT s.id, e.event_id, e.type, e.blast_id, e.payload, CAST(${now} AS bigint), CAST(${now} AS bigint)
+  FROM (
+    SELECT n, value ->> 0 AS event_id, value ->> 1 AS type, CAST(value ->> 2 AS bigint) AS blast_id, value ->> 3 AS payload
+    FROM ${engine === 'sqlite' ? sql`(SELECT key AS n, value FROM json_each(${rows}))` : sql`json_array_elements(CAST(${rows} AS json)) WITH ORDINALITY AS t(value, n)`}
+  ) AS e
+  JOIN ${wantedBy(sql`e.type`)}
+  ORDER BY e.n, s.id`);
 
 /** An event as the outbox stores it: its id and the JSON body subscribers receive. */
 export interface OutboxRow {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/db/connection.js';
-import { fixedStatement } from '../../src/db/fixed-statement.js';
+import { engineOf, fixedStatement } from '../../src/db/fixed-statement.js';
 import type { DB } from '../../src/db/schema.js';
 import { ENGINE, openMigratedDatabase } from '../helpers.js';
 
@@ -68,5 +68,10 @@ describe(`fixed statements (${ENGINE})`, () => {
     );
     const row = await sql<{ v: string }>`SELECT v FROM fixed_t WHERE id = 1`.execute(db);
     assert.equal(row.rows[0]?.v, 'one');
+  });
+
+  it('tells the engine under a database and under its transactions', async () => {
+    assert.equal(engineOf(db), ENGINE);
+    assert.equal(await db.transaction().execute(async (trx) => engineOf(trx)), ENGINE);
   });
 });
